@@ -1,0 +1,52 @@
+# personal-outcomes: the two commands a fresh clone needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: demo test lint typecheck pytest docs bench manifest schemas clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Runtime install only (what a user gets), stamped on pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Development tools (lint, types, tests, docs).
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/personal-outcomes list
+	$(BIN)/personal-outcomes show adults
+
+test: $(VENV)/.installed-dev
+	$(MAKE) lint typecheck pytest docs
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest --cov --cov-report=term
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+
+# Record the hashes of the framework data after a deliberate, version-bumped change.
+manifest: $(VENV)/.installed
+	$(PY) tools/update_manifest.py
+
+# Regenerate the JSON Schema files shipped in the package.
+schemas: $(VENV)/.installed
+	$(PY) tools/write_schemas.py
+
+clean:
+	rm -rf $(VENV) docs/_build docs/frameworks/_generated .pytest_cache .mypy_cache .ruff_cache .coverage dist build

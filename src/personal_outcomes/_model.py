@@ -1,0 +1,283 @@
+"""The framework model: frozen, keyword-only attrs classes with tuples inside."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+from attrs import frozen
+
+from personal_outcomes.errors import (
+    UnknownCategoryError,
+    UnknownOutcomeError,
+    UnknownReviewLevelError,
+    UnknownSourceError,
+)
+
+OutcomeType = Literal["quality-of-life", "process", "change", "managing-the-caring-role"]
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def normalise_label(label: str) -> str:
+    """Fold a label for lookup: ignore case, spacing and punctuation.
+
+    >>> normalise_label("Feeling informed/ skilled/equipped")
+    'feelinginformedskilledequipped'
+    """
+    return _NOT_ALNUM.sub("", label.casefold())
+
+
+def closest(word: str, candidates: list[str]) -> str | None:
+    """Return the candidate most like ``word``, if any is close enough."""
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+@frozen(kw_only=True)
+class Source:
+    """A published source the framework cites, by its key (``IRISS2012``)."""
+
+    key: str
+    citation: str
+    note: str | None = None
+
+
+@frozen(kw_only=True)
+class Alias:
+    """Another published label of an outcome or category, with its source key."""
+
+    label: str
+    source: str
+
+
+@frozen(kw_only=True)
+class Statement:
+    """A first-person statement of an outcome ("I feel safe and secure"), with its source."""
+
+    text: str
+    source: str
+
+
+@frozen(kw_only=True)
+class ReviewLevel:
+    """One level of a review scale (``met``, ``partly-met``...)."""
+
+    id: str
+    label: str
+    description: str
+
+
+@frozen(kw_only=True)
+class ReviewScale:
+    """The levels a review can record for an outcome, in order."""
+
+    levels: tuple[ReviewLevel, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The level ids, in order."""
+        return tuple(level.id for level in self.levels)
+
+    def __iter__(self) -> Iterator[ReviewLevel]:
+        """Iterate over the levels in order."""
+        return iter(self.levels)
+
+    def __len__(self) -> int:
+        """Return the number of levels."""
+        return len(self.levels)
+
+
+@frozen(kw_only=True)
+class Outcome:
+    """One outcome of a framework.
+
+    ``category`` is the id of the category the outcome belongs to.
+    """
+
+    id: str
+    label: str
+    category: str
+    description: str
+    prompts: tuple[str, ...]
+    aliases: tuple[Alias, ...] = ()
+    statement: Statement | None = None
+    retired: bool = False
+    replaced_by: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label of the outcome: canonical, aliases, then its statement."""
+        statement = (self.statement.text,) if self.statement else ()
+        return (self.label, *(alias.label for alias in self.aliases), *statement)
+
+
+@frozen(kw_only=True)
+class Category:
+    """A category of outcomes, of one outcome type."""
+
+    id: str
+    label: str
+    type: OutcomeType
+    description: str
+    outcomes: tuple[Outcome, ...]
+    aliases: tuple[Alias, ...] = ()
+
+    def __iter__(self) -> Iterator[Outcome]:
+        """Iterate over the category's outcomes in published order."""
+        return iter(self.outcomes)
+
+
+@frozen(kw_only=True)
+class Framework:
+    """A Personal Outcomes framework: categories of outcomes, sources, review scale.
+
+    >>> from personal_outcomes import bundled
+    >>> adults = bundled().get("adults")
+    >>> adults.outcome("seeing-people").label
+    'Seeing people'
+    >>> adults.category("change").type
+    'change'
+    >>> len(adults.outcomes)
+    15
+    """
+
+    id: str
+    version: str
+    title: str
+    population: str
+    canonical_source: str
+    sources: tuple[Source, ...]
+    review_scale: ReviewScale
+    categories: tuple[Category, ...]
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the framework's data, independent of file layout.
+
+        Two files that parse to the same data have the same digest, whatever
+        their formatting, key order or line endings.
+        """
+        from personal_outcomes._convert import unstructure_framework  # noqa: PLC0415 (cycle)
+
+        canonical = json.dumps(
+            unstructure_framework(self), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def to_data(self) -> dict[str, object]:
+        """Return the framework as plain data in the framework file format."""
+        from personal_outcomes._convert import unstructure_framework  # noqa: PLC0415 (cycle)
+
+        return unstructure_framework(self)
+
+    @cached_property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every outcome, retired ones included, in published order."""
+        return tuple(outcome for category in self.categories for outcome in category)
+
+    @cached_property
+    def _outcomes_by_id(self) -> dict[str, Outcome]:
+        return {outcome.id: outcome for outcome in self.outcomes}
+
+    @cached_property
+    def _outcomes_by_label(self) -> dict[str, Outcome]:
+        found: dict[str, Outcome] = {}
+        for outcome in self.outcomes:
+            for label in outcome.labels:
+                found.setdefault(normalise_label(label), outcome)
+        return found
+
+    def __iter__(self) -> Iterator[Outcome]:
+        """Iterate over every outcome in published order."""
+        return iter(self.outcomes)
+
+    def __contains__(self, outcome_id: object) -> bool:
+        """Say whether the framework has an outcome with this id."""
+        return outcome_id in self._outcomes_by_id
+
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        """Every outcome id, in published order."""
+        return tuple(self._outcomes_by_id)
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        """Return the outcome with this id.
+
+        Raises :class:`~personal_outcomes.errors.UnknownOutcomeError` (a
+        :class:`LookupError`) naming the closest id when there is none.
+        """
+        try:
+            return self._outcomes_by_id[outcome_id]
+        except KeyError:
+            raise self._unknown(UnknownOutcomeError, outcome_id, self.outcome_ids) from None
+
+    def find_outcome(self, label: str) -> Outcome:
+        """Return the outcome with this id, label, other published label or statement.
+
+        Case, spacing and punctuation are ignored:
+
+        >>> from personal_outcomes import bundled
+        >>> bundled().get("carers").find_outcome("feeling informed, skilled, equipped").id
+        'feeling-informed-skilled-equipped'
+        """
+        if label in self._outcomes_by_id:
+            return self._outcomes_by_id[label]
+        key = normalise_label(label)
+        if key in self._outcomes_by_label:
+            return self._outcomes_by_label[key]
+        suggestion = closest(key, list(self._outcomes_by_label))
+        raise UnknownOutcomeError(
+            framework=self.id,
+            version=self.version,
+            requested=label,
+            suggestion=self._outcomes_by_label[suggestion].id if suggestion else None,
+        )
+
+    def category(self, category_id: str) -> Category:
+        """Return the category with this id."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        ids = [category.id for category in self.categories]
+        raise self._unknown(UnknownCategoryError, category_id, ids)
+
+    def category_of(self, outcome: Outcome | str) -> Category:
+        """Return the category an outcome (or outcome id) belongs to."""
+        found = self.outcome(outcome) if isinstance(outcome, str) else outcome
+        return self.category(found.category)
+
+    def source(self, key: str) -> Source:
+        """Return the cited source with this key."""
+        for source in self.sources:
+            if source.key == key:
+                return source
+        raise self._unknown(UnknownSourceError, key, [source.key for source in self.sources])
+
+    def review_level(self, level_id: str) -> ReviewLevel:
+        """Return the review scale's level with this id."""
+        for level in self.review_scale:
+            if level.id == level_id:
+                return level
+        raise self._unknown(UnknownReviewLevelError, level_id, list(self.review_scale.ids))
+
+    def _unknown(
+        self,
+        kind: type[UnknownOutcomeError]
+        | type[UnknownCategoryError]
+        | type[UnknownSourceError]
+        | type[UnknownReviewLevelError],
+        requested: str,
+        candidates: list[str] | tuple[str, ...],
+    ) -> LookupError:
+        return kind(
+            framework=self.id,
+            version=self.version,
+            requested=requested,
+            suggestion=closest(requested, list(candidates)),
+        )

@@ -1,0 +1,241 @@
+"""Exceptions raised by personal-outcomes.
+
+Every exception the library raises on purpose derives from
+:class:`PersonalOutcomesError`. Each is a frozen attrs class whose fields are the
+context of the failure; its message is built from those fields and says where the
+problem is and what to do about it. Messages never quote text taken from a record:
+values supplied by the caller are kept as fields, not interpolated into ``str()``.
+
+Lookups that fail derive from :class:`LookupError` as well (never :class:`KeyError`,
+whose ``str()`` would quote the key):
+
+>>> from personal_outcomes import bundled
+>>> from personal_outcomes.errors import UnknownOutcomeError
+>>> try:
+...     bundled().get("adults").outcome("seeing-peple")
+... except UnknownOutcomeError as err:
+...     print(err)
+framework 'adults' 1.0.0 has no outcome with that id; did you mean 'seeing-people'?
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+__all__ = [
+    "AliasNotAllowedError",
+    "DuplicateFrameworkError",
+    "DuplicateKeyError",
+    "EncodingError",
+    "InputError",
+    "InvalidFrameworkError",
+    "NestingTooDeepError",
+    "PersonalOutcomesError",
+    "Problem",
+    "UnknownCategoryError",
+    "UnknownFrameworkError",
+    "UnknownOutcomeError",
+    "UnknownReviewLevelError",
+    "UnknownSourceError",
+    "UnreadableFileError",
+    "UnsupportedYAMLError",
+    "YAMLSyntaxError",
+]
+
+
+class PersonalOutcomesError(Exception):
+    """Base class of every error personal-outcomes raises on purpose."""
+
+
+def _where(source: str, line: int | None, column: int | None) -> str:
+    if line is None:
+        return source
+    if column is None:
+        return f"{source}:{line}"
+    return f"{source}:{line}:{column}"
+
+
+@frozen(kw_only=True)
+class InputError(PersonalOutcomesError):
+    """Something is wrong at a place in an input file.
+
+    ``line`` and ``column`` are 1-based where known; ``pointer`` is an RFC 6901
+    JSON Pointer into the document ("" for the whole document).
+    """
+
+    source: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str = ""
+    problem: str
+
+    def __str__(self) -> str:
+        """Say where the problem is and what it is."""
+        location = _where(self.source, self.line, self.column)
+        pointer = f" at {self.pointer}" if self.pointer else ""
+        return f"{location}:{pointer} {self.problem}"
+
+
+@frozen(kw_only=True)
+class YAMLSyntaxError(InputError):
+    """The text is not well-formed YAML."""
+
+
+@frozen(kw_only=True)
+class DuplicateKeyError(InputError):
+    """A mapping has the same key twice (YAML would silently keep the last one)."""
+
+
+@frozen(kw_only=True)
+class AliasNotAllowedError(InputError):
+    """The document uses a YAML anchor or alias, which are not allowed."""
+
+
+@frozen(kw_only=True)
+class NestingTooDeepError(InputError):
+    """The document nests collections deeper than the reader allows."""
+
+
+@frozen(kw_only=True)
+class UnsupportedYAMLError(InputError):
+    """The document uses a YAML feature the format does not allow.
+
+    For example an explicit tag, a mapping used as a key, or a key that is not a
+    string.
+    """
+
+
+@frozen(kw_only=True)
+class EncodingError(InputError):
+    """The bytes are not valid UTF-8 text."""
+
+
+@frozen(kw_only=True)
+class Problem:
+    """One problem found while checking a document against its rules."""
+
+    pointer: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+@frozen(kw_only=True)
+class InvalidFrameworkError(PersonalOutcomesError):
+    """A framework file does not follow the framework file schema or its rules.
+
+    Every problem found is in ``problems``, sorted by position; the message lists
+    them one per line.
+    """
+
+    source: str
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        """List every problem with its location."""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{self.source}: not a valid framework file ({count} {noun}):"]
+        lines.extend(
+            f"  {_where(self.source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
+            for p in self.problems
+        )
+        lines.append("  See the framework file format in the documentation.")
+        return "\n".join(lines)
+
+
+@frozen(kw_only=True)
+class UnreadableFileError(PersonalOutcomesError):
+    """A file or folder cannot be opened or read at all."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        """Say which file and why."""
+        return f"{self.source}: cannot be read ({self.reason}); check the path and permissions"
+
+
+def _suggest(suggestion: str | None) -> str:
+    return f"; did you mean {suggestion!r}?" if suggestion else ""
+
+
+@frozen(kw_only=True)
+class UnknownFrameworkError(LookupError, PersonalOutcomesError):
+    """No framework is known by that id (or at that version).
+
+    ``requested`` holds what was asked for; it is not quoted in the message.
+    """
+
+    requested: str
+    version: str | None = None
+    known: tuple[str, ...] = ()
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        """Say which frameworks are known instead."""
+        what = "that version of the framework" if self.version else "a framework with that id"
+        known = ", ".join(self.known) if self.known else "none"
+        return f"no {what} is known (known: {known}){_suggest(self.suggestion)}"
+
+
+@frozen(kw_only=True)
+class _UnknownInFrameworkError(LookupError, PersonalOutcomesError):
+    framework: str
+    version: str
+    requested: str
+    suggestion: str | None = None
+
+    _thing = "item"
+
+    def __str__(self) -> str:
+        """Name the framework and suggest the closest id."""
+        return (
+            f"framework {self.framework!r} {self.version} has no {self._thing} with that id"
+            f"{_suggest(self.suggestion)}"
+        )
+
+
+@frozen(kw_only=True)
+class UnknownOutcomeError(_UnknownInFrameworkError):
+    """The framework has no outcome with that id (or label)."""
+
+    _thing = "outcome"
+
+
+@frozen(kw_only=True)
+class UnknownCategoryError(_UnknownInFrameworkError):
+    """The framework has no category with that id."""
+
+    _thing = "category"
+
+
+@frozen(kw_only=True)
+class UnknownSourceError(_UnknownInFrameworkError):
+    """The framework cites no source with that key."""
+
+    _thing = "source"
+
+
+@frozen(kw_only=True)
+class UnknownReviewLevelError(_UnknownInFrameworkError):
+    """The framework's review scale has no level with that id."""
+
+    _thing = "review level"
+
+
+@frozen(kw_only=True)
+class DuplicateFrameworkError(PersonalOutcomesError):
+    """Two framework definitions have the same id and version."""
+
+    framework: str
+    version: str
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        """Name both definitions."""
+        where = " and ".join(self.sources)
+        return (
+            f"framework {self.framework!r} {self.version} is defined twice ({where}); "
+            "give the local framework its own id or a new version"
+        )
