@@ -2,5 +2,5 @@
 
 from personal_outcomes._cli import main
 
-if __name__ == "__main__":  # pragma: no cover (exercised through a subprocess test)
+if __name__ == "__main__":
     main()

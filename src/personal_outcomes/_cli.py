@@ -17,8 +17,8 @@ from typing import NoReturn, TextIO
 import yaml
 
 from personal_outcomes import __version__
-from personal_outcomes._loading import Registry, bundled, framework_to_data
-from personal_outcomes._render import framework_text
+from personal_outcomes._loading import Registry, bundled
+from personal_outcomes._render import framework_markdown, framework_text
 from personal_outcomes.errors import PersonalOutcomesError
 
 EXIT_OK = 0
@@ -38,15 +38,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message}\n{self.format_usage()}")
 
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            raise _UsageError(message)
-        raise SystemExit(status)
-
     def _print_message(self, message: str, file: object = None) -> None:
         del file
-        if message:
-            self.out.write(message)
+        self.out.write(message)
 
 
 def _parser(stdout: TextIO) -> _Parser:
@@ -74,9 +68,9 @@ def _parser(stdout: TextIO) -> _Parser:
     )
     show.add_argument(
         "--format",
-        choices=("text", "json", "yaml"),
+        choices=("text", "markdown", "json", "yaml"),
         default="text",
-        help="text for people (default), or the data as JSON or YAML",
+        help="text for people (default), a Markdown page, or the data as JSON or YAML",
     )
     return parser
 
@@ -105,13 +99,13 @@ def _show(registry: Registry, args: argparse.Namespace, stdout: TextIO) -> int:
     framework = registry.get(args.framework, args.framework_version)
     if args.format == "text":
         stdout.write(framework_text(framework))
+    elif args.format == "markdown":
+        stdout.write(framework_markdown(framework))
     elif args.format == "json":
-        json.dump(framework_to_data(framework), stdout, ensure_ascii=False, indent=2)
+        json.dump(framework.to_data(), stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
     else:
-        yaml.safe_dump(
-            framework_to_data(framework), stdout, sort_keys=False, allow_unicode=True, width=88
-        )
+        yaml.safe_dump(framework.to_data(), stdout, sort_keys=False, allow_unicode=True, width=88)
     return EXIT_OK
 
 

@@ -13,12 +13,12 @@ from typing import Final, cast
 import jsonschema
 from attrs import frozen
 
-from personal_outcomes._convert import structure_framework, unstructure_framework
+from personal_outcomes._convert import structure_framework
 from personal_outcomes._framework_schema import FRAMEWORK_SCHEMA_NAME
 from personal_outcomes._model import Framework, closest
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
-from personal_outcomes._yaml import YAMLDocument, load_one
+from personal_outcomes._yaml import YAMLDocument, describe_type, load_one
 from personal_outcomes.errors import (
     DuplicateFrameworkError,
     InvalidFrameworkError,
@@ -48,12 +48,7 @@ def _validator() -> jsonschema.Draft202012Validator:
 def _where(document: YAMLDocument | None, path: NodePath) -> tuple[int | None, int | None]:
     if document is None:
         return None, None
-    while True:
-        if path in document.positions:
-            return document.positions[path]
-        if not path:  # pragma: no cover (the root always has a position)
-            return None, None
-        path = path[:-1]
+    return document.positions.get(path, (None, None))
 
 
 def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
@@ -62,7 +57,10 @@ def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Pr
         message = error.message
         plain = document.typed_plain.get(path) if document else None
         if plain is not None and error.validator == "type":
-            message = f"{message}: YAML reads this unquoted value as another type; put it in quotes"
+            message = (
+                f"expected text, but YAML reads this unquoted value as "
+                f"{describe_type(error.instance)}; put it in quotes"
+            )
         line, column = _where(document, path)
         yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
 
@@ -164,16 +162,6 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     except OSError as err:
         raise UnreadableFileError(source=source, reason=err.strerror or type(err).__name__) from err
     return parse_framework(data, source)
-
-
-def framework_from_data(data: Mapping[str, object], *, source: str = "<data>") -> Framework:
-    """Check plain data in the framework file format and return the framework."""
-    return check_framework_data(data, source)
-
-
-def framework_to_data(framework: Framework) -> dict[str, object]:
-    """Return the framework as plain data in the framework file format."""
-    return unstructure_framework(framework)
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Literal
 
@@ -175,6 +175,22 @@ class Framework:
         from personal_outcomes._convert import unstructure_framework  # noqa: PLC0415 (cycle)
 
         return unstructure_framework(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object], *, source: str = "<data>") -> Framework:
+        """Check data in the framework file format fully and build the framework.
+
+        Raises :class:`~personal_outcomes.errors.InvalidFrameworkError` listing
+        every problem. ``source`` names the data in messages.
+
+        >>> from personal_outcomes import Framework, bundled
+        >>> data = bundled().get("carers").to_data()
+        >>> Framework.from_data(data) == bundled().get("carers")
+        True
+        """
+        from personal_outcomes._loading import check_framework_data  # noqa: PLC0415 (cycle)
+
+        return check_framework_data(data, source)
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:

@@ -110,7 +110,7 @@ def _scrub(message: str) -> str:
 
 
 def _position(mark: _Mark | None) -> tuple[int | None, int | None]:
-    if mark is None:
+    if mark is None:  # pragma: no cover (PyYAML and libyaml mark every parser error)
         return None, None
     return mark.line + 1, mark.column + 1
 
@@ -139,7 +139,17 @@ def _syntax_error(err: yaml.YAMLError, source: str, text: str) -> InputError:
                 "remove it or write it as an escape in a double-quoted string"
             ),
         )
-    return YAMLSyntaxError(source=source, problem=f"is not valid YAML: {_scrub(str(err))}")
+    # Every error the parsers raise is one of the two above; this is a safety net.
+    problem = f"is not valid YAML: {_scrub(str(err))}"  # pragma: no cover
+    return YAMLSyntaxError(source=source, problem=problem)  # pragma: no cover
+
+
+class _StreamEnded(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """Stops reading a stream after a fault the parser cannot recover from."""
+
+    def __init__(self, problem: InputError) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class _Frame:
@@ -214,7 +224,7 @@ class _Builder:
                 UnsupportedYAMLError,
                 event,
                 top.path,
-                f"a key must be text, but YAML reads this unquoted key as {_kind(key)}; "
+                f"a key must be text, but YAML reads this unquoted key as {describe_type(key)}; "
                 "put the key in quotes",
             )
         path = (*top.path, key)
@@ -246,7 +256,8 @@ class _Builder:
             # An impossible bare date such as 2026-02-30: keep the text, so the
             # date check reports it as not a real date instead of crashing.
             return event.value, None
-        plain = event.value if event.style is None else None
+        # PyYAML marks a plain (unquoted) scalar with style None, libyaml with "".
+        plain = event.value if not event.style else None
         return value, plain
 
     def event(self, event: events.Event) -> InputError | None:  # noqa: PLR0911
@@ -315,7 +326,8 @@ class _Builder:
         )
 
 
-def _kind(value: object) -> str:
+def describe_type(value: object) -> str:
+    """Name the kind of value YAML made of an unquoted scalar, for messages."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -332,13 +344,19 @@ def iter_documents(text: str, source: str) -> Iterator[YAMLDocument | InputError
     that document: the reader moves on to the next. A syntax error or nesting
     beyond :data:`MAX_DEPTH` ends the stream: that error is the last item.
     """
-    loader = _loader_class()(text)
     try:
-        yield from _documents(loader, source)
-    except yaml.YAMLError as err:
+        loader = _loader_class()(text)
+    except yaml.YAMLError as err:  # the pure-Python reader checks characters up front
         yield _syntax_error(err, source, text)
-    finally:
-        loader.dispose()
+    else:
+        try:
+            yield from _documents(loader, source)
+        except yaml.YAMLError as err:
+            yield _syntax_error(err, source, text)
+        except _StreamEnded as ended:
+            yield ended.problem
+        finally:
+            loader.dispose()
 
 
 def _documents(
@@ -354,8 +372,7 @@ def _documents(
             if problem is None:
                 problem = builder.event(event)
                 if isinstance(problem, NestingTooDeepError):
-                    yield problem
-                    return
+                    raise _StreamEnded(problem)
         loader.get_event()  # DocumentEndEvent
         yield problem if problem is not None else builder.document()
 

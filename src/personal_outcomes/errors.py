@@ -174,9 +174,13 @@ class UnknownFrameworkError(LookupError, PersonalOutcomesError):
 
     def __str__(self) -> str:
         """Say which frameworks are known instead."""
-        what = "that version of the framework" if self.version else "a framework with that id"
+        what = (
+            "that version of the framework is not known"
+            if self.version
+            else "no framework with that id is known"
+        )
         known = ", ".join(self.known) if self.known else "none"
-        return f"no {what} is known (known: {known}){_suggest(self.suggestion)}"
+        return f"{what} (known: {known}){_suggest(self.suggestion)}"
 
 
 @frozen(kw_only=True)

@@ -1,0 +1,79 @@
+"""Sphinx configuration for the personal-outcomes documentation.
+
+The build runs with warnings as errors and nitpicky references
+(``sphinx-build -W --keep-going -n``). One page per framework is generated from
+the bundled data when the build starts, so the documentation cannot drift from
+the framework files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+import personal_outcomes
+
+DOCS = Path(__file__).resolve().parent
+GENERATED = DOCS / "frameworks" / "_generated"
+
+project = "personal-outcomes"
+author = "The personal-outcomes developers"
+copyright = "the personal-outcomes developers; Apache-2.0"
+release = personal_outcomes.__version__
+version = release
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+]
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+language = "en"
+
+# MyST: directives in fences (```{eval-rst}), definition lists and ::: fences.
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# Autodoc: signatures show types; the long field lists of attrs classes read
+# better one parameter to a line.
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_class_signature = "mixed"
+add_module_names = False
+python_maximum_signature_line_length = 88
+
+nitpicky = True
+# Standard-library types that autodoc puts in signatures. Without intersphinx
+# (the build has no network) there is nothing to link them to; Sphinx already
+# resolves builtins and ``typing`` names by itself.
+nitpick_ignore = [
+    ("py:class", "collections.abc.Iterator"),
+    ("py:class", "os.PathLike"),
+]
+
+html_theme = "furo"
+html_title = f"personal-outcomes {release}"
+html_static_path: list[str] = []
+
+
+def write_framework_pages(app: Sphinx) -> None:
+    """Write one MyST page per bundled framework (newest version) from the data."""
+    from personal_outcomes._render import framework_markdown  # noqa: PLC0415
+
+    del app
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    for framework in personal_outcomes.bundled().latest():
+        page = GENERATED / f"{framework.id}.md"
+        text = framework_markdown(framework)
+        # Rewrite only on change, so incremental builds stay incremental.
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8", newline="\n")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    """Generate the framework pages as soon as the builder exists."""
+    app.connect("builder-inited", write_framework_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
