@@ -51,7 +51,12 @@ nitpicky = True
 # resolves builtins and ``typing`` names by itself.
 nitpick_ignore = [
     ("py:class", "collections.abc.Iterator"),
+    ("py:class", "collections.abc.Mapping"),
     ("py:class", "os.PathLike"),
+    ("py:mod", "importlib.resources"),
+    # The private base class of the four Unknown...Error lookups; the reference
+    # documents its fields on the page instead.
+    ("py:class", "personal_outcomes.errors._UnknownInFrameworkError"),
 ]
 
 html_theme = "furo"

@@ -53,6 +53,8 @@ def test_yaml_like_text_raises_only_library_errors(text: str) -> None:
 
 
 @given(st.binary(max_size=200))
+@example(b"=")
+@example(b"a: =\n")
 def test_arbitrary_bytes_raise_only_library_errors(data: bytes) -> None:
     """Arbitrary bytes are either a framework or one of the library's own errors."""
     with contextlib.suppress(PersonalOutcomesError):

@@ -3,21 +3,37 @@
 >>> from personal_outcomes import bundled
 >>> bundled().get("adults").outcome("seeing-people").category
 'quality-of-life'
+
+Records are checked with :func:`validate_record` (one) and
+:func:`validate_files` or :func:`iter_validate` (files, in bulk); see
+:mod:`personal_outcomes.validation` and :mod:`personal_outcomes.records`.
 """
 
 from __future__ import annotations
 
 from personal_outcomes._loading import Registry, bundled, load_framework
 from personal_outcomes._model import Category, Framework, Outcome
+from personal_outcomes.records import OutcomesRecord
+from personal_outcomes.validation import (
+    Validator,
+    iter_validate,
+    validate_files,
+    validate_record,
+)
 
 __all__ = [
     "Category",
     "Framework",
     "Outcome",
+    "OutcomesRecord",
     "Registry",
+    "Validator",
     "__version__",
     "bundled",
+    "iter_validate",
     "load_framework",
+    "validate_files",
+    "validate_record",
 ]
 
 __version__ = "0.1.0"

@@ -8,6 +8,8 @@ code, so it can be tested without a subprocess. Exit codes: 0 ok, 1 invalid data
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -18,8 +20,13 @@ import yaml
 
 from personal_outcomes import __version__
 from personal_outcomes._loading import Registry, bundled
+from personal_outcomes._parallel import scan_parallel
+from personal_outcomes._progress import Progress
+from personal_outcomes._readers import FORMATS
+from personal_outcomes._record_schema import record_schema
 from personal_outcomes._render import framework_markdown, framework_text
 from personal_outcomes.errors import PersonalOutcomesError
+from personal_outcomes.validation import Issue, Report, Run, Validator
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -72,7 +79,86 @@ def _parser(stdout: TextIO) -> _Parser:
         default="text",
         help="text for people (default), a Markdown page, or the data as JSON or YAML",
     )
+    validate = commands.add_parser(
+        "validate",
+        help="check record files (JSON, JSON Lines, YAML, CSV)",
+        description=(
+            "Check personal-outcomes record files. Exit 0 when no record has an error "
+            "(warnings allowed), 1 when any has, 2 for usage errors or a file that cannot "
+            "be opened."
+        ),
+        out=stdout,
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
+    validate.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="the format of every FILE (default: from each file name's ending)",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one issue per line and a summary (default); json: one JSON report",
+    )
+    validate.add_argument(
+        "--max-issues",
+        type=_positive,
+        metavar="N",
+        help="keep at most N issues (the report says it was cut short; counts stay exact)",
+    )
+    validate.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="treat dates after this one as in the future (default: today in UTC+14)",
+    )
+    validate.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="check JSON Lines files with N worker processes (default 1)",
+    )
+    validate.add_argument(
+        "--show-values",
+        action="store_true",
+        help="include the offending values in issues: they are personal data, for local "
+        "debugging only",
+    )
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of records (generic, or for one framework)",
+        out=stdout,
+    )
+    schema.add_argument(
+        "framework", nargs="?", metavar="FRAMEWORK", help="a framework id (default: generic)"
+    )
+    schema.add_argument(
+        "--framework-version",
+        metavar="VERSION",
+        help="a version of the framework (default: newest)",
+    )
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) == 10:  # noqa: PLR2004 (YYYY-MM-DD)
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError("must be a real date written YYYY-MM-DD")
 
 
 def _registry(args: argparse.Namespace) -> Registry:
@@ -82,7 +168,8 @@ def _registry(args: argparse.Namespace) -> Registry:
     return registry
 
 
-def _list(registry: Registry, stdout: TextIO) -> int:
+def _list(registry: Registry, args: argparse.Namespace, stdout: TextIO) -> int:
+    del args
     rows = [(fw.id, fw.version, str(len(fw.outcomes)), fw.title) for fw in registry]
     widths = [
         max(len(row[i]) for row in [("id", "version", "outcomes", ""), *rows]) for i in (0, 1, 2)
@@ -109,6 +196,77 @@ def _show(registry: Registry, args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _schema(registry: Registry, args: argparse.Namespace, stdout: TextIO) -> int:
+    framework = registry.get(args.framework, args.framework_version) if args.framework else None
+    json.dump(record_schema(framework), stdout, indent=2, ensure_ascii=False)
+    stdout.write("\n")
+    return EXIT_OK
+
+
+def _validate(registry: Registry, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    validator = Validator(registry, today=args.today, include_values=args.show_values)
+    run = Run()
+    progress = Progress(stderr) if stderr.isatty() else None
+    if progress is not None:
+
+        def show(current: Run) -> None:
+            done = current.position() if current.position is not None else None
+            progress.update(current.sources[-1], current.records, done, current.size)
+
+        run.on_progress = show
+    if args.jobs > 1:
+        results = scan_parallel(
+            validator, args.files, jobs=args.jobs, run=run, input_format=args.input_format
+        )
+    else:
+        results = validator.scan(args.files, input_format=args.input_format, run=run)
+    kept: list[Issue] = []
+    written = 0
+    truncated = False
+    # Records hold no reference cycles: the cyclic collector only costs time here.
+    # The command owns its process, so it switches the collector off for the run.
+    gc.freeze()
+    gc.disable()
+    for result in results:
+        room = len(result.issues) if args.max_issues is None else args.max_issues - written
+        truncated = truncated or room < len(result.issues)
+        issues = result.issues[: max(room, 0)]
+        written += len(issues)
+        if args.format == "json":
+            kept.extend(issues)
+        elif issues:
+            if progress is not None:
+                progress.clear()
+            stdout.write("".join(f"{issue}\n" for issue in issues))
+    gc.enable()
+    if progress is not None:
+        progress.clear()
+    report = run.report(tuple(kept), truncated=truncated)
+    if args.format == "json":
+        json.dump(report.to_dict(), stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        stdout.write(_summary(report))
+    if report.unreadable:
+        return EXIT_USAGE
+    return EXIT_INVALID if report.invalid else EXIT_OK
+
+
+def _summary(report: Report) -> str:
+    noun = "record" if report.records == 1 else "records"
+    lines = [
+        (
+            f"{report.records} {noun}: {report.valid} valid, {report.invalid} invalid "
+            f"({report.errors} errors, {report.warnings} warnings)"
+        )
+    ]
+    if report.truncated:
+        lines.append("The list of issues was cut short by --max-issues; the counts are exact.")
+    if report.unreadable:
+        lines.append(f"{report.unreadable} file(s) could not be read.")
+    return "\n".join(lines) + "\n"
+
+
 def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with these arguments; return the exit code."""
     try:
@@ -120,12 +278,10 @@ def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return int(exit_.code or 0)
     try:
         registry = _registry(args)
-        if args.command == "list":
-            return _list(registry, stdout)
-        return _show(registry, args, stdout)
-    except LookupError as err:
-        stderr.write(f"personal-outcomes: {err}\n")
-        return EXIT_USAGE
+        if args.command == "validate":
+            return _validate(registry, args, stdout, stderr)
+        command = {"list": _list, "schema": _schema}.get(args.command, _show)
+        return command(registry, args, stdout)
     except PersonalOutcomesError as err:
         stderr.write(f"personal-outcomes: {err}\n")
         return EXIT_USAGE

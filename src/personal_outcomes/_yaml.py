@@ -247,9 +247,11 @@ class _Builder:
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         node = yaml.ScalarNode(tag, event.value, None, None, event.style)
-        if tag == _TAG + "str":
+        constructor = self.constructor.yaml_constructors.get(tag)
+        if tag == _TAG + "str" or constructor is None:
+            # YAML 1.1 also resolves a lone "=" to a "value" tag with no safe
+            # constructor: it stays the text it is.
             return event.value, None
-        constructor = self.constructor.yaml_constructors[tag]
         try:
             value = constructor(self.constructor, node)
         except ValueError:

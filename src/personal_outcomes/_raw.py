@@ -1,0 +1,99 @@
+"""What a reader hands to the checker: one raw record, and where its parts are.
+
+Readers (JSON, JSON Lines, YAML, CSV) turn a file into a stream of
+:class:`RawRecord`. A reader never raises for bad input: a fault it finds while
+reading is a :class:`RawProblem` on the record it spoils.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple, Protocol
+
+from attrs import frozen
+
+from personal_outcomes._pointer import Path
+
+#: Issue codes (the design's table); readers use PARSE_ERROR and SCHEMA.
+PARSE_ERROR: Final = "parse-error"
+SCHEMA: Final = "schema"
+UNKNOWN_FRAMEWORK: Final = "unknown-framework"
+UNKNOWN_OUTCOME: Final = "unknown-outcome"
+STATUS_REQUIRED: Final = "status-required"
+STATUS_OUTSIDE_REVIEW: Final = "status-outside-review"
+DUPLICATE_OUTCOME: Final = "duplicate-outcome"
+DUPLICATE_RECORD_ID: Final = "duplicate-record-id"
+FUTURE_DATE: Final = "future-date"
+RETIRED_OUTCOME: Final = "retired-outcome"
+UNREADABLE_FILE: Final = "unreadable-file"
+
+ERROR: Final = "error"
+WARNING: Final = "warning"
+
+
+class Positions(Protocol):
+    """Where the parts of one record are in its file."""
+
+    def locate(self, path: Path) -> tuple[int | None, int | None]:
+        """Return the 1-based (line, column) of the node at ``path`` within the record.
+
+        A path that does not exist (a missing field) gives its nearest existing
+        parent's position. Unknown parts are ``None``.
+        """
+        ...  # pragma: no cover
+
+    def typed_plain(self, path: Path) -> bool:
+        """Say whether the value at ``path`` was an unquoted YAML scalar read as a non-string."""
+        ...  # pragma: no cover
+
+
+@frozen(kw_only=True, slots=True)
+class RawProblem:
+    """A fault found while reading, before any checks ran."""
+
+    path: Path
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    severity: str = ERROR
+
+
+class RawRecord(NamedTuple):
+    """One record as read from a file, not yet checked.
+
+    ``data`` is the record as plain data (dicts, lists, strings...), or ``None``
+    when the reader could not read it at all (then ``problems`` says why).
+    ``positions`` says where its parts are; without it, every issue is placed at
+    the record's ``line`` and ``column``. ``suppressed`` lists required fields
+    whose absence was already reported once for the whole file (a CSV column
+    missing from the header): the checker does not report them again for every
+    record, but such a record is still invalid. (A named tuple: one is made per
+    record, so it must be cheap.)
+    """
+
+    # The field shadows tuple.index, which nothing here uses.
+    index: int  # type: ignore[assignment]
+    line: int | None
+    column: int | None
+    data: object
+    positions: Positions | None = None
+    problems: tuple[RawProblem, ...] = ()
+    suppressed: frozenset[str] = frozenset()
+
+
+@frozen(kw_only=True, slots=True)
+class FixedPositions:
+    """Every part of the record is reported at the record's own start."""
+
+    line: int | None
+    column: int | None = None
+
+    def locate(self, path: Path) -> tuple[int | None, int | None]:
+        """Return the record's start, whatever the path."""
+        del path
+        return self.line, self.column
+
+    def typed_plain(self, path: Path) -> bool:
+        """Say no: only YAML has unquoted scalars that change type."""
+        del path
+        return False

@@ -1,0 +1,252 @@
+"""Readers for record files: JSON, JSON Lines and YAML (CSV lives in ``_csv``).
+
+Each reader turns a binary stream into :class:`~personal_outcomes._raw.RawRecord`
+objects, one at a time, and never raises for bad input: a fault becomes a
+``parse-error`` problem on the record it spoils.
+
+Memory: JSON Lines and CSV are read a line (a record) at a time, in constant
+memory. A JSON document and a YAML stream are read into memory as text first
+(about the file's size), then their records are built and checked one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import BinaryIO, Final
+
+import orjson
+from attrs import frozen
+
+from personal_outcomes._csv import read_csv
+from personal_outcomes._pointer import Path
+from personal_outcomes._raw import PARSE_ERROR, RawProblem, RawRecord
+from personal_outcomes._yaml import YAMLDocument, iter_documents
+from personal_outcomes.errors import InputError, NestingTooDeepError, YAMLSyntaxError
+
+#: Input formats, and the file name endings that select them.
+FORMATS: Final = ("json", "jsonl", "yaml", "csv")
+EXTENSIONS: Final = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+}
+_BOM: Final = b"\xef\xbb\xbf"
+_WHITESPACE: Final = " \t\r\n"
+_NOT_READ: Final = "; the rest of the file was not read"
+
+
+def _decode_json_line(line: bytes) -> object:
+    """Parse one JSON text; raise ValueError if it is not valid UTF-8 JSON."""
+    return orjson.loads(line)
+
+
+def _parse_error(index: int, line: int | None, column: int | None, message: str) -> RawRecord:
+    problem = RawProblem(path=(), code=PARSE_ERROR, message=message, line=line, column=column)
+    return RawRecord(index=index, line=line, column=column, data=None, problems=(problem,))
+
+
+def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
+    """Read JSON Lines: one record per non-blank line, in constant memory."""
+    del source
+    index = 0
+    for number, raw in enumerate(stream, 1):
+        line = raw.removeprefix(_BOM) if number == 1 else raw
+        # Most lines start with "{"; only look for a blank line when one does not.
+        if line[:1] != b"{" and not line.strip():
+            continue
+        try:
+            data = _decode_json_line(line)
+        except ValueError:
+            message = (
+                "this line is not valid JSON (or not UTF-8); each line must hold one "
+                "complete JSON object"
+            )
+            yield _parse_error(index, number, None, message)
+        else:
+            yield RawRecord(index, number, None, data)
+        index += 1
+
+
+def _line_column(
+    text: str, position: int, last: tuple[int, int]
+) -> tuple[int, int, tuple[int, int]]:
+    """Return the 1-based line and column of ``position``, counting on from ``last``."""
+    last_position, last_line = last
+    line = last_line + text.count("\n", last_position, position)
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return line, column, (position, line)
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _WHITESPACE:
+        position += 1
+    return position
+
+
+def read_json(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
+    """Read a JSON document holding one record or an array of records."""
+    del source
+    data = stream.read().removeprefix(_BOM)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        yield _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+        return
+    decoder = json.JSONDecoder()
+    start = _skip_space(text, 0)
+    if start == len(text):
+        yield _parse_error(
+            0, 1, 1, "the file is empty; it must hold a record or an array of records"
+        )
+        return
+    if text[start] != "[":
+        yield from _read_json_single(decoder, text, start)
+        return
+    yield from _read_json_array(decoder, text, start)
+
+
+def _read_json_single(decoder: json.JSONDecoder, text: str, start: int) -> Iterator[RawRecord]:
+    last = (0, 1)
+    line, column, last = _line_column(text, start, last)
+    try:
+        record, end = decoder.raw_decode(text, start)
+    except json.JSONDecodeError as err:
+        line, column, _ = _line_column(text, err.pos, last)
+        yield _parse_error(0, line, column, f"not valid JSON: {err.msg}")
+        return
+    rest = _skip_space(text, end)
+    if rest < len(text):
+        line, column, _ = _line_column(text, rest, last)
+        yield _parse_error(
+            0, line, column, "extra data after the record; hold many records in an array"
+        )
+        return
+    yield RawRecord(
+        index=0,
+        line=line,
+        column=column,
+        data=record,
+    )
+
+
+def _read_json_array(decoder: json.JSONDecoder, text: str, start: int) -> Iterator[RawRecord]:
+    last = (0, 1)
+    position = _skip_space(text, start + 1)
+    index = 0
+    if position < len(text) and text[position] == "]":
+        position = len(text) if _skip_space(text, position + 1) == len(text) else position + 1
+    else:
+        while True:
+            line, column, last = _line_column(text, position, last)
+            try:
+                record, end = decoder.raw_decode(text, position)
+            except json.JSONDecodeError as err:
+                line, column, last = _line_column(text, err.pos, last)
+                yield _parse_error(index, line, column, f"not valid JSON: {err.msg}{_NOT_READ}")
+                return
+            yield RawRecord(
+                index=index,
+                line=line,
+                column=column,
+                data=record,
+            )
+            index += 1
+            position = _skip_space(text, end)
+            if position < len(text) and text[position] == ",":
+                position = _skip_space(text, position + 1)
+                continue
+            if position < len(text) and text[position] == "]":
+                position += 1
+                break
+            line, column, last = _line_column(text, position, last)
+            yield _parse_error(
+                index,
+                line,
+                column,
+                f"not valid JSON: expected ',' or ']' after a record{_NOT_READ}",
+            )
+            return
+    rest = _skip_space(text, position)
+    if rest < len(text):
+        line, column, last = _line_column(text, rest, last)
+        yield _parse_error(index, line, column, "extra data after the array of records")
+
+
+@frozen(slots=True)
+class _YAMLPositions:
+    """Positions of one record inside a YAML document."""
+
+    document: YAMLDocument
+    prefix: Path
+
+    def locate(self, path: Path) -> tuple[int | None, int | None]:
+        """Return the node's (line, column), or its nearest parent's."""
+        full = self.prefix + path
+        positions = self.document.positions
+        while full not in positions and len(full) > len(self.prefix):
+            full = full[:-1]
+        found = positions.get(full)
+        return found if found is not None else (None, None)
+
+    def typed_plain(self, path: Path) -> bool:
+        """Say whether the node was an unquoted scalar YAML read as a non-string."""
+        return self.prefix + path in self.document.typed_plain
+
+
+def _yaml_record(document: YAMLDocument, index: int, prefix: Path, data: object) -> RawRecord:
+    if type(data) is dict:
+        when = data.get("recorded_on")
+        # A bare YAML date in the date field is that date, written as the format wants.
+        if type(when) is dt.date:
+            data["recorded_on"] = when.isoformat()
+            document.typed_plain.pop((*prefix, "recorded_on"), None)
+    line, column = document.positions.get(prefix, (None, None))
+    return RawRecord(
+        index=index,
+        line=line,
+        column=column,
+        data=data,
+        positions=_YAMLPositions(document, prefix),
+    )
+
+
+def read_yaml(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
+    """Read YAML: one record, a list of records, or a stream of documents of either."""
+    data = stream.read().removeprefix(_BOM)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        yield _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+        return
+    index = 0
+    for item in iter_documents(text, source):
+        if isinstance(item, InputError):
+            # A syntax error, or nesting too deep, ends the stream; other faults spoil
+            # only their own document.
+            fatal = isinstance(item, YAMLSyntaxError | NestingTooDeepError)
+            message = item.problem.removeprefix("is not valid YAML: ")
+            message = f"not valid YAML: {message}" if isinstance(item, YAMLSyntaxError) else message
+            yield _parse_error(
+                index, item.line, item.column, message + (_NOT_READ if fatal else "")
+            )
+            index += 1
+            continue
+        if item.data is None:
+            continue
+        if type(item.data) is list:
+            for number, element in enumerate(item.data):
+                yield _yaml_record(item, index, (number,), element)
+                index += 1
+        else:
+            yield _yaml_record(item, index, (), item.data)
+            index += 1
+
+
+READERS: Final = {"json": read_json, "jsonl": read_jsonl, "yaml": read_yaml, "csv": read_csv}

@@ -1,0 +1,141 @@
+"""JSON Schemas (draft 2020-12) for records: one generic, one per framework version.
+
+They state the same structural rules as the checker, from the same constants in
+``_record_format``; a test proves the checker and these schemas agree. A
+per-framework schema also lists that framework's outcome ids and review levels.
+Each schema is self-contained (its only ``$ref`` s point inside it).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from personal_outcomes._framework_schema import ID_PATTERN, VERSION_PATTERN
+from personal_outcomes._model import Framework
+from personal_outcomes._record_format import (
+    CONTEXT_KEY_PATTERN,
+    CONTRIBUTION_FIELDS,
+    CONTRIBUTORS,
+    DATE_PATTERN,
+    IDENTIFIER_PATTERN,
+    MAX_CONTEXT_FIELDS,
+    MAX_CONTRIBUTIONS,
+    MAX_LENGTH,
+    MAX_OUTCOMES,
+    OUTCOME_REQUIRED,
+    RECORD_REQUIRED,
+    REVIEW_STAGE,
+    STAGES,
+)
+from personal_outcomes._uris import BASE_URI, schema_uri
+
+RECORD_SCHEMA_NAME: Final = "record.schema.json"
+_TEXT_PATTERN: Final = r"\S"
+
+
+def record_schema_name(framework: Framework | None = None) -> str:
+    """Return the file name of a record schema, relative to the schemas folder.
+
+    >>> from personal_outcomes import bundled
+    >>> record_schema_name(bundled().get("adults"))
+    'records/adults-1.0.0.schema.json'
+    """
+    if framework is None:
+        return RECORD_SCHEMA_NAME
+    return f"records/{framework.id}-{framework.version}.schema.json"
+
+
+def _text(name: str) -> dict[str, object]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_LENGTH[name],
+        "pattern": _TEXT_PATTERN,
+    }
+
+
+def _identifier(name: str) -> dict[str, object]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_LENGTH[name],
+        "pattern": IDENTIFIER_PATTERN,
+    }
+
+
+def record_schema(
+    framework: Framework | None = None, base_uri: str = BASE_URI
+) -> dict[str, object]:
+    """Return the JSON Schema of records: generic, or for one framework version."""
+    if framework is None:
+        framework_field: dict[str, object] = {"type": "string", "pattern": ID_PATTERN}
+        version_field: dict[str, object] = {"type": "string", "pattern": VERSION_PATTERN}
+        outcome_field: dict[str, object] = {"type": "string"}
+        status_field: dict[str, object] = {"type": "string", "minLength": 1}
+        title = "Personal outcomes record (format version 1)"
+    else:
+        framework_field = {"const": framework.id}
+        version_field = {"const": framework.version}
+        outcome_field = {"enum": list(framework.outcome_ids)}
+        status_field = {"enum": list(framework.review_scale.ids)}
+        title = (
+            f"Personal outcomes record (format version 1) for framework "
+            f"'{framework.id}' {framework.version}"
+        )
+    contribution = {
+        "type": "object",
+        "required": list(CONTRIBUTION_FIELDS),
+        "additionalProperties": False,
+        "properties": {"by": {"enum": list(CONTRIBUTORS)}, "what": _text("what")},
+    }
+    outcome = {
+        "type": "object",
+        "required": list(OUTCOME_REQUIRED),
+        "additionalProperties": False,
+        "properties": {
+            "outcome": outcome_field,
+            "what_matters": _text("what_matters"),
+            "why_it_matters": _text("why_it_matters"),
+            "contributions": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_CONTRIBUTIONS,
+                "items": {"$ref": "#/$defs/contribution"},
+            },
+            "status": status_field,
+            "status_note": _text("status_note"),
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_uri(record_schema_name(framework), base_uri),
+        "title": title,
+        "type": "object",
+        "required": list(RECORD_REQUIRED),
+        "additionalProperties": False,
+        "properties": {
+            "record_id": _identifier("record_id"),
+            "framework": framework_field,
+            "framework_version": version_field,
+            "person_id": _identifier("person_id"),
+            "recorded_on": {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
+            "stage": {"enum": list(STAGES)},
+            "context": {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": MAX_CONTEXT_FIELDS,
+                "propertyNames": {"pattern": CONTEXT_KEY_PATTERN},
+                "additionalProperties": _text("context"),
+            },
+            "notes": _text("notes"),
+            "outcomes": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_OUTCOMES,
+                "items": {"$ref": "#/$defs/outcome"},
+            },
+        },
+        "if": {"required": ["stage"], "properties": {"stage": {"const": REVIEW_STAGE}}},
+        "then": {"properties": {"outcomes": {"items": {"required": ["status"]}}}},
+        "$defs": {"outcome": outcome, "contribution": contribution},
+    }

@@ -1,0 +1,115 @@
+"""Typed personal-outcomes records (record format version 1).
+
+A record is one conversation (assessment, support planning or review) with one
+person about one or more outcomes of one framework. Build records in Python and
+check them like files, or turn checked data into typed objects:
+
+>>> import datetime
+>>> from personal_outcomes.records import Contribution, OutcomesRecord, RecordedOutcome
+>>> record = OutcomesRecord(
+...     record_id="ab-2026-000123",
+...     framework="adults",
+...     person_id="p-7f3a9c",
+...     recorded_on=datetime.date(2026, 3, 1),
+...     stage="assessment",
+...     outcomes=(
+...         RecordedOutcome(
+...             outcome="seeing-people",
+...             what_matters="Getting back to the bowling club",
+...             contributions=(Contribution(by="person", what="Practise the walk"),),
+...         ),
+...     ),
+... )
+>>> record.to_data()["outcomes"][0]["contributions"]
+[{'by': 'person', 'what': 'Practise the walk'}]
+>>> OutcomesRecord.from_data(record.to_data()) == record
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Literal, cast
+
+import cattrs
+from attrs import field, frozen
+
+__all__ = ["Contribution", "Contributor", "OutcomesRecord", "RecordedOutcome", "Stage"]
+
+Stage = Literal["assessment", "support-planning", "review"]
+Contributor = Literal["person", "family-and-friends", "community", "services"]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    return None if value is None else MappingProxyType(dict(value))
+
+
+@frozen(kw_only=True)
+class Contribution:
+    """Who will do what towards an outcome."""
+
+    by: Contributor
+    what: str
+
+
+@frozen(kw_only=True)
+class RecordedOutcome:
+    """One outcome discussed in the conversation, in the person's own words."""
+
+    outcome: str
+    what_matters: str
+    why_it_matters: str | None = None
+    contributions: tuple[Contribution, ...] | None = None
+    status: str | None = None
+    status_note: str | None = None
+
+
+@frozen(kw_only=True)
+class OutcomesRecord:
+    """One personal-outcomes record.
+
+    ``context`` is a read-only mapping of grouping fields (team, service...).
+    Use :func:`personal_outcomes.validate_record` to check a record; typed
+    objects can hold data the format forbids (an unknown outcome id, say) until
+    they are checked.
+    """
+
+    record_id: str
+    framework: str
+    framework_version: str | None = None
+    person_id: str
+    recorded_on: dt.date
+    stage: Stage
+    context: Mapping[str, str] | None = field(default=None, converter=_frozen_mapping, hash=False)
+    notes: str | None = None
+    outcomes: tuple[RecordedOutcome, ...]
+
+    def to_data(self) -> dict[str, object]:
+        """Return the record as plain data in record format v1 (absent fields left out)."""
+        return cast("dict[str, object]", _converter.unstructure(self))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object]) -> OutcomesRecord:
+        """Build a record from plain data that has passed validation.
+
+        Check the data first (:func:`personal_outcomes.validate_record`); data
+        that breaks the format raises :class:`cattrs.errors.ClassValidationError`
+        here, not a located issue.
+        """
+        return _converter.structure(data, cls)
+
+
+_converter = cattrs.Converter(
+    omit_if_default=True,
+    forbid_extra_keys=True,
+    unstruct_collection_overrides={Sequence: list, Mapping: dict},
+)
+_converter.register_structure_hook(dt.date, lambda value, _: dt.date.fromisoformat(value))
+_converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
+_converter.register_unstructure_hook(MappingProxyType, dict)
