@@ -17,68 +17,13 @@ from pathlib import Path
 
 from personal_outcomes import bundled
 
-WORDS = [
-    "getting",
-    "back",
-    "to",
-    "the",
-    "bowling",
-    "club",
-    "on",
-    "thursdays",
-    "to",
-    "see",
-    "my",
-    "pals",
-    "walking",
-    "to",
-    "the",
-    "shops",
-    "by",
-    "myself",
-    "again",
-    "feeling",
-    "less",
-    "anxious",
-    "when",
-    "I",
-    "go",
-    "out",
-    "cooking",
-    "a",
-    "proper",
-    "meal",
-    "for",
-    "my",
-    "grandchildren",
-    "staying",
-    "in",
-    "my",
-    "own",
-    "home",
-    "with",
-    "my",
-    "garden",
-    "keeping",
-    "up",
-    "with",
-    "the",
-    "allotment",
-    "going",
-    "to",
-    "church",
-    "on",
-    "sundays",
-    "managing",
-    "the",
-    "stairs",
-    "without",
-    "help",
-    "sleeping",
-    "through",
-    "the",
-    "night",
-]
+_PHRASES = (
+    "getting back to the bowling club on thursdays to see my pals walking to the shops "
+    "by myself again feeling less anxious when I go out cooking a proper meal for my "
+    "grandchildren staying in my own home with my garden keeping up with the allotment "
+    "going to church on sundays managing the stairs without help sleeping through the night"
+)
+WORDS = tuple(_PHRASES.split())
 TEAMS = ("north-east", "south", "west", "city-centre", "islands")
 SERVICES = ("reablement", "home-care", "day-service", "carer-support", "care-home")
 FAULTS = (
@@ -94,6 +39,10 @@ FAULTS = (
 
 def _text(rng: random.Random, low: int, high: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize()
+
+
+def _date(rng: random.Random) -> str:
+    return f"{rng.choice((2024, 2025))}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
 def records(
@@ -131,7 +80,7 @@ def records(
             "framework": framework.id,
             "framework_version": framework.version,
             "person_id": f"p-{rng.getrandbits(32):08x}",
-            "recorded_on": f"{rng.choice((2024, 2025))}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "recorded_on": _date(rng),
             "stage": stage,
             "context": {"team": rng.choice(TEAMS), "service": rng.choice(SERVICES)},
             "outcomes": outcomes,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from hypothesis import strategies as st
+
+from personal_outcomes import bundled
 
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True)
 KEYS = st.from_regex(r"[A-Z][A-Z0-9-]{0,10}", fullmatch=True)
@@ -90,3 +95,120 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
         "review_scale": {"levels": levels},
         "categories": categories,
     }
+
+
+# ---- records --------------------------------------------------------------------
+
+
+FRAMEWORKS = bundled().latest()
+WORDS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: not s.isspace() and s.strip() == s)
+IDENTIFIERS = st.from_regex(r"[A-Za-z0-9._:-]{1,20}", fullmatch=True)
+DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2026, 11, 1)).map(
+    dt.date.isoformat
+)
+CONTRIBUTORS = st.sampled_from(["person", "family-and-friends", "community", "services"])
+
+
+@st.composite
+def records(draw: st.DrawFn, words: st.SearchStrategy[str] = WORDS) -> dict[str, object]:
+    """A valid record of a bundled framework, optional fields at random."""
+    framework = draw(st.sampled_from(FRAMEWORKS))
+    stage = draw(st.sampled_from(["assessment", "support-planning", "review"]))
+    ids = draw(st.lists(st.sampled_from(framework.outcome_ids), min_size=1, max_size=4))
+    outcomes: list[dict[str, object]] = []
+    for number, outcome_id in enumerate(ids):
+        outcome: dict[str, object] = {
+            "outcome": outcome_id,
+            "what_matters": f"{draw(words)} {number}",
+        }
+        if draw(st.booleans()):
+            outcome["why_it_matters"] = draw(words)
+        if draw(st.booleans()):
+            outcome["contributions"] = draw(
+                st.lists(
+                    st.fixed_dictionaries({"by": CONTRIBUTORS, "what": words}),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        if stage == "review":
+            outcome["status"] = draw(st.sampled_from(framework.review_scale.ids))
+            if draw(st.booleans()):
+                outcome["status_note"] = draw(words)
+        outcomes.append(outcome)
+    record: dict[str, object] = {
+        "record_id": draw(IDENTIFIERS),
+        "framework": framework.id,
+    }
+    if draw(st.booleans()):
+        record["framework_version"] = framework.version
+    record |= {"person_id": draw(IDENTIFIERS), "recorded_on": draw(DATES), "stage": stage}
+    if draw(st.booleans()):
+        record["context"] = draw(
+            st.dictionaries(
+                st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True),
+                words,
+                min_size=1,
+                max_size=3,
+            )
+        )
+    if draw(st.booleans()):
+        record["notes"] = draw(words)
+    record["outcomes"] = outcomes
+    return record
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", "\t", "x" * 2001, "2026-02-30", "2026-1-1", "review", "met", "a b"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.sampled_from(["by", "what", "x"]), st.text(max_size=3), max_size=2),
+    WORDS,
+)
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_paths(value, (*prefix, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_paths(value, (*prefix, index)))
+    return found
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn) -> object:
+    """A record with one to three random faults: dropped, added or replaced parts."""
+    record: object = draw(records())
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(record)
+        path = draw(st.sampled_from(paths))
+        action = draw(st.sampled_from(["replace", "drop", "add", "duplicate"]))
+        if not path:
+            if action == "replace":
+                record = draw(JUNK)
+            continue
+        parent: Any = record
+        for part in path[:-1]:
+            parent = parent[part]
+        last = path[-1]
+        if action == "replace":
+            parent[last] = draw(JUNK)
+        elif action == "drop":
+            del parent[last]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["colour", "what", "status", "by", "Ünusual key!"]))] = (
+                draw(JUNK)
+            )
+        elif action == "duplicate" and isinstance(parent, list) and isinstance(last, int):
+            parent.append(parent[last])
+    return record

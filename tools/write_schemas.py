@@ -1,7 +1,7 @@
 """Write the JSON Schemas shipped in the package from their definitions in code.
 
-Run ``make schemas`` after changing a schema definition; a test fails while the
-shipped files and the code disagree.
+Run ``make schemas`` after changing a schema definition or a bundled framework; a
+test fails while the shipped files and the code disagree.
 """
 
 from __future__ import annotations
@@ -9,23 +9,38 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from personal_outcomes.schemas import FRAMEWORK_SCHEMA_NAME, framework_file_schema
+from personal_outcomes import bundled
+from personal_outcomes.schemas import (
+    FRAMEWORK_SCHEMA_NAME,
+    framework_file_schema,
+    record_schema,
+    record_schema_name,
+)
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "src" / "personal_outcomes" / "schemas"
 
 
+def _text(schema: dict[str, object]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def schema_files() -> dict[str, str]:
-    """Return each shipped schema's file name and its exact text."""
-    return {
-        FRAMEWORK_SCHEMA_NAME: json.dumps(framework_file_schema(), indent=2, ensure_ascii=False)
-        + "\n"
+    """Return each shipped schema's file name (relative) and its exact text."""
+    files = {
+        FRAMEWORK_SCHEMA_NAME: _text(framework_file_schema()),
+        record_schema_name(): _text(record_schema()),
     }
+    for framework in bundled():
+        files[record_schema_name(framework)] = _text(record_schema(framework))
+    return files
 
 
 def main() -> None:
     """Write every schema file."""
     for name, text in schema_files().items():
-        (SCHEMAS / name).write_text(text, encoding="utf-8", newline="\n")
+        path = SCHEMAS / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {name}")
 
 

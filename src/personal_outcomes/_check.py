@@ -66,6 +66,9 @@ _MESSAGE_CACHE: Final = 4096
 #: Kiritimati (Line Islands) is UTC+14: the first place on Earth where a date begins.
 LATEST_OFFSET: Final = dt.timedelta(hours=14)
 
+#: Marks a field that is absent (``None`` is a value: JSON's null, which no field allows).
+ABSENT: Final = object()
+
 #: One issue found in a record: (path, code, message, offending value).
 Found = tuple[Path, str, str, object]
 #: Says whether the value at a path was an unquoted YAML scalar of another type.
@@ -148,18 +151,22 @@ class Checker:
             if name not in data and name not in suppressed:
                 found.append(((), SCHEMA, f"missing required field '{name}'", None))
         get = data.get
-        value = get("record_id")
-        if value is not None:
+        value = get("record_id", ABSENT)
+        if value is not ABSENT:
             self._identifier(value, "record_id", found, plain)
-        value = get("person_id")
-        if value is not None:
+        value = get("person_id", ABSENT)
+        if value is not ABSENT:
             self._identifier(value, "person_id", found, plain)
-        index = self._framework(get("framework"), get("framework_version"), found, later, plain)
-        value = get("recorded_on")
-        if value is not None:
+        index = self._framework(
+            get("framework", ABSENT), get("framework_version", ABSENT), found, later, plain
+        )
+        value = get("recorded_on", ABSENT)
+        if value is not ABSENT:
             self._date(value, found, later, plain)
-        stage = get("stage")
-        if stage is not None and (type(stage) is not str or stage not in _STAGES):
+        stage = get("stage", ABSENT)
+        if stage is ABSENT:
+            stage = None
+        elif type(stage) is not str or stage not in _STAGES:
             found.append(
                 (
                     ("stage",),
@@ -169,14 +176,14 @@ class Checker:
                 )
             )
             stage = None
-        value = get("context")
-        if value is not None:
+        value = get("context", ABSENT)
+        if value is not ABSENT:
             self._context(value, found, plain)
-        value = get("notes")
-        if value is not None:
+        value = get("notes", ABSENT)
+        if value is not ABSENT:
             _text(value, ("notes",), MAX_LENGTH["notes"], found, plain)
-        outcomes = get("outcomes")
-        if outcomes is not None:
+        outcomes = get("outcomes", ABSENT)
+        if outcomes is not ABSENT:
             self._outcomes(outcomes, index, stage, found, later, plain, suppressed)
         found.extend(later)
         return found
@@ -218,14 +225,14 @@ class Checker:
         plain: PlainCheck,
     ) -> _FrameworkIndex | None:
         wanted: str | None = None
-        if version is not None:
+        if version is not ABSENT:
             if type(version) is str and _VERSION.fullmatch(version):
                 wanted = version
             else:
                 path = ("framework_version",)
                 expected = "a version written MAJOR.MINOR.PATCH"
                 found.append((path, SCHEMA, _must_be(expected, version, plain, path), version))
-        if value is None:
+        if value is ABSENT:
             return None
         if type(value) is not str:
             found.append(
@@ -332,11 +339,11 @@ class Checker:
                 if name not in outcome and name not in suppressed:
                     message = f"missing required field '{name}'"
                     found.append((("outcomes", position), SCHEMA, message, None))
-            outcome_id = outcome.get("outcome")
-            if outcome_id is not None:
+            outcome_id = outcome.get("outcome", ABSENT)
+            if outcome_id is not ABSENT:
                 self._outcome_id(outcome_id, position, index, found, later, plain)
-            what = outcome.get("what_matters")
-            if what is not None:
+            what = outcome.get("what_matters", ABSENT)
+            if what is not ABSENT:
                 _text(
                     what,
                     ("outcomes", position, "what_matters"),
@@ -344,22 +351,22 @@ class Checker:
                     found,
                     plain,
                 )
-            value = outcome.get("why_it_matters")
-            if value is not None:
+            value = outcome.get("why_it_matters", ABSENT)
+            if value is not ABSENT:
                 limit = MAX_LENGTH["why_it_matters"]
                 _text(value, ("outcomes", position, "why_it_matters"), limit, found, plain)
-            value = outcome.get("contributions")
-            if value is not None:
+            value = outcome.get("contributions", ABSENT)
+            if value is not ABSENT:
                 _contributions(value, position, found, plain)
-            status = outcome.get("status")
-            if status is not None:
+            status = outcome.get("status", ABSENT)
+            if status is not ABSENT:
                 self._status(status, position, index, stage, found, later, plain)
             elif review:
                 levels = f" (one of: {index.level_list})" if index else ""
                 message = f"stage is review, so every outcome needs a status{levels}"
                 later.append((("outcomes", position), STATUS_REQUIRED, message, None))
-            value = outcome.get("status_note")
-            if value is not None:
+            value = outcome.get("status_note", ABSENT)
+            if value is not ABSENT:
                 _text(
                     value,
                     ("outcomes", position, "status_note"),
@@ -479,16 +486,16 @@ def _contributions(value: object, position: int, found: list[Found], plain: Plai
         for key in item:
             if key != "by" and key != "what":  # noqa: PLR1714 (faster than a set here)
                 found.append(((*base, number), SCHEMA, _unknown_field(key), key))
-        by = item.get("by")
-        if by is None:
+        by = item.get("by", ABSENT)
+        if by is ABSENT:
             found.append(((*base, number), SCHEMA, "missing required field 'by'", None))
         elif type(by) is not str or by not in _CONTRIBUTORS:
             path = (*base, number, "by")
             found.append(
                 (path, SCHEMA, _must_be(f"one of: {_CONTRIBUTOR_LIST}", by, plain, path), by)
             )
-        what = item.get("what")
-        if what is None:
+        what = item.get("what", ABSENT)
+        if what is ABSENT:
             found.append(((*base, number), SCHEMA, "missing required field 'what'", None))
         else:
             _text(what, (*base, number, "what"), MAX_LENGTH["what"], found, plain)
@@ -569,6 +576,7 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     which collects and locates every issue. Tests prove the two agree. All the
     framework values it compares against are data (sets and dicts), never code.
     """
+    absent = ABSENT
     indexes = checker.indexes
     latest = checker.latest
     record_keys = _RECORD_FIELDS
@@ -613,8 +621,12 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
             type(person_id) is str and 0 < len(person_id) <= max_person and no_space(person_id)
         ):
             return False
-        version = data.get("framework_version")
-        if type(framework) is not str or (version is not None and type(version) is not str):
+        version = data.get("framework_version", absent)
+        if version is absent:
+            version = None
+        elif type(version) is not str:
+            return False
+        if type(framework) is not str:
             return False
         index = indexes.get((framework, version))
         if index is None:
@@ -632,8 +644,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                 good_dates.add(when)
         if type(stage) is not str or stage not in stages:
             return False
-        context = data.get("context")
-        if context is not None:
+        context = data.get("context", absent)
+        if context is not absent:
             if type(context) is not dict or not 0 < len(context) <= MAX_CONTEXT_FIELDS:
                 return False
             for key, value in context.items():
@@ -644,8 +656,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                         good_keys.add(key)
                 if not text(value, max_context):
                     return False
-        notes = data.get("notes")
-        if notes is not None and not text(notes, max_notes):
+        notes = data.get("notes", absent)
+        if notes is not absent and not text(notes, max_notes):
             return False
         if type(outcomes) is not list or not 0 < len(outcomes) <= MAX_OUTCOMES:
             return False
@@ -666,13 +678,13 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
             what = get("what_matters")
             if not (type(what) is str and 0 < len(what) <= max_what_matters and not what.isspace()):
                 return False
-            value = get("why_it_matters")
-            if value is not None and not (
+            value = get("why_it_matters", absent)
+            if value is not absent and not (
                 type(value) is str and 0 < len(value) <= max_why and not value.isspace()
             ):
                 return False
-            contributions = get("contributions")
-            if contributions is not None:
+            contributions = get("contributions", absent)
+            if contributions is not absent:
                 if (
                     type(contributions) is not list
                     or not 0 < len(contributions) <= MAX_CONTRIBUTIONS
@@ -689,14 +701,14 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                         type(value) is str and 0 < len(value) <= max_what and not value.isspace()
                     ):
                         return False
-            status = get("status")
-            if status is None:
+            status = get("status", absent)
+            if status is absent:
                 if review:
                     return False
             elif not review or type(status) is not str or status not in levels:
                 return False
-            value = get("status_note")
-            if value is not None and not (
+            value = get("status_note", absent)
+            if value is not absent and not (
                 type(value) is str and 0 < len(value) <= max_note and not value.isspace()
             ):
                 return False

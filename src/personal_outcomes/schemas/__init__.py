@@ -1,21 +1,35 @@
 """The published JSON Schemas (draft 2020-12) and the project's base URI.
 
-The schema files ship in this package (``framework.schema.json``); the functions
-here return the same schemas as data, optionally under another base URI:
+The schema files ship in this package: ``framework.schema.json`` (framework
+files), ``record.schema.json`` (records of any framework) and
+``records/<framework>-<version>.schema.json`` (records of one framework version,
+with its outcome ids and review levels). The functions here return the same
+schemas as data, optionally under another base URI:
 
->>> from personal_outcomes.schemas import BASE_URI, framework_file_schema
+>>> from personal_outcomes import bundled
+>>> from personal_outcomes.schemas import BASE_URI, framework_file_schema, record_schema
 >>> framework_file_schema()["$id"] == BASE_URI + "schemas/framework.schema.json"
 True
 >>> framework_file_schema("https://example.org/po/")["$id"]
 'https://example.org/po/schemas/framework.schema.json'
+>>> record_schema(bundled().get("carers"))["$id"]
+'https://w3id.org/personal-outcomes/schemas/records/carers-1.0.0.schema.json'
 """
 
 from __future__ import annotations
 
 from personal_outcomes._framework_schema import FRAMEWORK_SCHEMA_NAME, framework_file_schema
+from personal_outcomes._record_schema import RECORD_SCHEMA_NAME, record_schema, record_schema_name
 from personal_outcomes._uris import BASE_URI
 
-__all__ = ["BASE_URI", "FRAMEWORK_SCHEMA_NAME", "framework_file_schema"]
+__all__ = [
+    "BASE_URI",
+    "FRAMEWORK_SCHEMA_NAME",
+    "RECORD_SCHEMA_NAME",
+    "framework_file_schema",
+    "record_schema",
+    "record_schema_name",
+]
 
 
 def __dir__() -> list[str]:

@@ -1,0 +1,817 @@
+"""Benchmark ``personal-outcomes validate`` against the baselines an integrator would write.
+
+    make bench                              # everything; rewrites benchmarks/README.md
+    python benchmarks/run.py --quick        # 10,000 records only, a smoke run (README untouched)
+    python benchmarks/run.py --records 200000
+
+Every contender runs as a whole process (interpreter start-up, imports and schema or
+model building included), timed by wall clock, with the child's peak resident set size
+taken from ``os.wait4``. Data files are generated once into ``benchmarks/_data/``
+(ignored by git) with ``benchmarks/generate.py`` and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+README = HERE / "README.md"
+PYTHON = sys.executable
+
+#: Goals from the issue, all with every framework-aware check on.
+GOAL_VS_JSONSCHEMA = 25.0
+GOAL_VS_PYDANTIC = 1.0
+GOAL_RSS_MIB = 64.0
+GOAL_JOBS_SPEEDUP = 1.8
+#: RSS growth beyond the main size counts as "only the id index" up to this share
+#: more than the index itself costs (allocator slack, page granularity).
+INDEX_SLACK = 1.25
+
+PACKAGES = (
+    "personal-outcomes",
+    "jsonschema",
+    "pydantic",
+    "pydantic-core",
+    "orjson",
+    "attrs",
+    "cattrs",
+    "PyYAML",
+)
+
+
+# --------------------------------------------------------------------------- contenders
+
+
+def _cli() -> list[str]:
+    script = Path(PYTHON).parent / "personal-outcomes"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "personal_outcomes"]
+
+
+_SUMMARY = re.compile(
+    r"(\d+) records?: (\d+) valid, (\d+) invalid \((\d+) errors, (\d+) warnings\)"
+)
+
+
+def _text_counts(stdout: str) -> dict[str, int]:
+    found = _SUMMARY.search(stdout.rstrip().rsplit("\n", 1)[-1])
+    if found is None:
+        raise RuntimeError(f"no summary line in the output: {stdout[-300:]!r}")
+    names = ("records", "valid", "invalid", "errors", "warnings")
+    return dict(zip(names, map(int, found.groups()), strict=True))
+
+
+def _json_counts(stdout: str) -> dict[str, int]:
+    report = json.loads(stdout)
+    issues = report["issues"]
+    return {
+        "records": report["records"],
+        "valid": report["valid"],
+        "invalid": report["invalid"],
+        "errors": sum(issue["severity"] == "error" for issue in issues),
+        "warnings": sum(issue["severity"] == "warning" for issue in issues),
+    }
+
+
+def _script_counts(stdout: str) -> dict[str, int]:
+    pairs = (item.split("=", 1) for item in stdout.split())
+    return {key: int(value) for key, value in pairs}
+
+
+@dataclass(frozen=True)
+class Contender:
+    """A command timed as a whole process."""
+
+    key: str
+    label: str
+    arguments: Callable[[Path], list[str]]
+    counts: Callable[[str], dict[str, int]]
+    exit_codes: tuple[int, ...] = (0,)
+
+
+def _ours(*options: str) -> Callable[[Path], list[str]]:
+    return lambda path: [*_cli(), "validate", *options, str(path)]
+
+
+def _script(name: str) -> Callable[[Path], list[str]]:
+    return lambda path: [PYTHON, str(HERE / name), str(path)]
+
+
+OURS = Contender("ours", "personal-outcomes validate", _ours(), _text_counts, exit_codes=(0, 1))
+OURS_JOBS2 = Contender(
+    "ours-jobs2",
+    "personal-outcomes validate --jobs 2",
+    _ours("--jobs", "2"),
+    _text_counts,
+    exit_codes=(0, 1),
+)
+OURS_JSON = Contender(
+    "ours-json",
+    "personal-outcomes validate --format json",
+    _ours("--format", "json"),
+    _json_counts,
+    exit_codes=(0, 1),
+)
+PYDANTIC = Contender(
+    "pydantic",
+    "pydantic v2 (baseline_pydantic.py)",
+    _script("baseline_pydantic.py"),
+    _script_counts,
+)
+JSONSCHEMA = Contender(
+    "jsonschema",
+    "jsonschema (baseline_jsonschema.py)",
+    _script("baseline_jsonschema.py"),
+    _script_counts,
+)
+FLOOR = Contender(
+    "floor", "parsing alone (floor_orjson.py)", _script("floor_orjson.py"), _script_counts
+)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measurement:
+    """The runs of one contender on one file."""
+
+    contender: Contender
+    records: int
+    seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def best(self) -> float:
+        """Shortest wall-clock time of the runs."""
+        return min(self.seconds)
+
+    @property
+    def rate(self) -> float:
+        """Records per second, whole process, best run."""
+        return self.records / self.best
+
+    @property
+    def rss_mib(self) -> float:
+        """Largest peak RSS of the runs, MiB."""
+        return max(self.rss_kib) / 1024
+
+    @property
+    def spread(self) -> float:
+        """Slowest run over fastest, minus one."""
+        return max(self.seconds) / min(self.seconds) - 1
+
+
+def run_once(contender: Contender, path: Path) -> tuple[float, float, int, dict[str, int]]:
+    """Run one process; return wall seconds, CPU seconds, peak RSS (KiB) and its counts."""
+    arguments = contender.arguments(path)
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        # A small starter process runs the command and reports on it (see _measure.py).
+        starter = [PYTHON, "-S", str(HERE / "_measure.py"), str(out), str(err), *arguments]
+        report = json.loads(subprocess.run(starter, capture_output=True, check=True).stdout)
+        stdout = out.read_text(encoding="utf-8")
+        stderr = err.read_text(encoding="utf-8", errors="replace")
+    if report["exit_code"] not in contender.exit_codes:
+        raise RuntimeError(f"{' '.join(arguments)} exited {report['exit_code']}:\n{stderr[-2000:]}")
+    # On Linux ru_maxrss is in KiB; for a child it is the largest of the child and of
+    # its own waited-for children, such as --jobs workers.
+    return (
+        report["seconds"],
+        report["cpu_seconds"],
+        report["maxrss_kib"],
+        contender.counts(stdout),
+    )
+
+
+def measure(
+    contenders: Sequence[Contender], path: Path, records: int, repeats: int
+) -> dict[str, Measurement]:
+    """Time each contender ``repeats`` times on one file, round-robin."""
+    results = {c.key: Measurement(c, records) for c in contenders}
+    for attempt in range(1, repeats + 1):
+        for contender in contenders:
+            _say(f"  {contender.label} on {path.name} (run {attempt}/{repeats})")
+            seconds, cpu, rss, counts = run_once(contender, path)
+            result = results[contender.key]
+            result.seconds.append(seconds)
+            result.cpu_seconds.append(cpu)
+            result.rss_kib.append(rss)
+            result.counts = counts
+            _say(f"    {seconds:.2f} s, {records / seconds:,.0f} records/s, {rss / 1024:.1f} MiB")
+    return results
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _short(count: int) -> str:
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    if count % 1_000 == 0:
+        return f"{count // 1_000}k"
+    return str(count)
+
+
+def data_file(records: int) -> Path:
+    """Return the generated file of ``records`` records, generating it if missing."""
+    path = DATA / f"records-{_short(records)}.jsonl"
+    if path.exists():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    _say(f"generating {path.relative_to(HERE.parent)} ({records:,} records)...")
+    started = time.perf_counter()
+    subprocess.run(
+        [PYTHON, str(HERE / "generate.py"), "--records", str(records), "--output", str(partial)],
+        check=True,
+    )
+    partial.replace(path)
+    _say(f"  done in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def empty_file() -> Path:
+    """Return an empty JSON Lines file: timing it gives a contender's start-up cost."""
+    path = DATA / "empty.jsonl"
+    DATA.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    return path
+
+
+def warm(path: Path) -> None:
+    """Read a file once so that every contender finds it in the page cache."""
+    with path.open("rb") as handle:
+        while handle.read(16 * 1024 * 1024):
+            pass
+
+
+def index_mib(records: int) -> float:
+    """Return what a record_id index of this size costs, as the validator keeps it (MiB).
+
+    Keys like the generated ids, values one packed int each (file, record, line).
+    """
+    tracemalloc.start()
+    index = {f"r-{i:08d}": ((i << 40) + i + 1) for i in range(records)}
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del index
+    return size / 2**20
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, str]:
+    """Describe the machine and software of this run."""
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for package in PACKAGES:
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} (not installed)")
+    return {
+        "cpu": f"{model}, {usable} usable cores (os.cpu_count() = {os.cpu_count()})",
+        "memory": memory,
+        "os": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(versions),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class Results:
+    """Everything one benchmark run measured."""
+
+    small: int
+    main: int
+    large: int | None
+    startup: dict[str, Measurement]
+    at_small: dict[str, Measurement]
+    at_main: dict[str, Measurement]
+    at_large: dict[str, Measurement]
+    index_growth_mib: float | None
+    info: dict[str, str]
+
+    @property
+    def jsonschema(self) -> Measurement:
+        """The jsonschema baseline's run (on the main file if it ran there, else the small)."""
+        return self.at_main.get("jsonschema") or self.at_small["jsonschema"]
+
+    def jsonschema_rate(self) -> float:
+        """Records/s of the jsonschema baseline net of its start-up (favours the baseline)."""
+        run = self.jsonschema
+        return run.records / (run.best - self.startup["jsonschema"].best)
+
+    def ratios(self) -> list[tuple[str, float]]:
+        """Speed ratios computed from this run."""
+        ours, pyd = self.at_main["ours"], self.at_main["pydantic"]
+        main, small = _short(self.main), _short(self.small)
+        found = [
+            (
+                f"personal-outcomes ({main}) / jsonschema net of its start-up",
+                ours.rate / self.jsonschema_rate(),
+            ),
+            (
+                f"personal-outcomes / jsonschema, both whole-process on {small}",
+                self.at_small["ours"].rate / self.at_small["jsonschema"].rate,
+            ),
+            (f"personal-outcomes / pydantic v2 ({main})", ours.rate / pyd.rate),
+            (
+                f"personal-outcomes --jobs 2 / pydantic v2 ({main})",
+                self.at_main["ours-jobs2"].rate / pyd.rate,
+            ),
+            (
+                f"parsing alone (orjson) / personal-outcomes ({main})",
+                self.at_main["floor"].rate / ours.rate,
+            ),
+        ]
+        if self.main != self.small:
+            found.insert(
+                3,
+                (
+                    f"personal-outcomes / pydantic v2 ({small})",
+                    self.at_small["ours"].rate / self.at_small["pydantic"].rate,
+                ),
+            )
+        if self.at_large:
+            found.append(
+                (
+                    f"personal-outcomes --jobs 2 / --jobs 1 ({_short(self.large or 0)})",
+                    self.at_large["ours"].best / self.at_large["ours-jobs2"].best,
+                )
+            )
+        return found
+
+    def goals(self) -> list[tuple[str, str, bool]]:
+        """Return each goal: what it asks, what was measured, and whether it is met."""
+        ours = self.at_main["ours"]
+        main = _short(self.main)
+        pyd_rate = self.at_main["pydantic"].rate
+        vs_jsonschema = ours.rate / self.jsonschema_rate()
+        vs_pydantic = ours.rate / pyd_rate
+        found = [
+            (
+                f"at least {GOAL_VS_JSONSCHEMA:.0f}x the jsonschema baseline",
+                (
+                    f"{_ratio(vs_jsonschema)}: {_rate(ours.rate)} records/s ({main}) vs "
+                    f"{_rate(self.jsonschema_rate())} (jsonschema net of start-up)"
+                ),
+                vs_jsonschema >= GOAL_VS_JSONSCHEMA,
+            ),
+            (
+                "at least pydantic v2's throughput",
+                (
+                    f"{_ratio(vs_pydantic)}: {_rate(ours.rate)} vs {_rate(pyd_rate)} "
+                    f"records/s ({main})"
+                ),
+                vs_pydantic >= GOAL_VS_PYDANTIC,
+            ),
+            (
+                f"peak RSS at most {GOAL_RSS_MIB:.0f} MiB at {main} records",
+                f"{_mib(ours.rss_mib)} MiB",
+                ours.rss_mib <= GOAL_RSS_MIB,
+            ),
+        ]
+        large = self.at_large.get("ours")
+        if large is not None and self.index_growth_mib is not None:
+            growth = large.rss_mib - ours.rss_mib
+            jobs2 = self.at_large["ours-jobs2"]
+            speedup = large.best / jobs2.best
+            found += [
+                (
+                    f"beyond {main} records, RSS grows only by the duplicate-id index",
+                    (
+                        f"+{_mib(growth)} MiB from {main} to {_short(large.records)}; the index "
+                        f"of the extra ids alone: {_mib(self.index_growth_mib)} MiB"
+                    ),
+                    growth <= self.index_growth_mib * INDEX_SLACK,
+                ),
+                (
+                    (
+                        f"--jobs 2 at least {GOAL_JOBS_SPEEDUP}x --jobs 1 "
+                        f"on {_short(large.records)} records"
+                    ),
+                    f"{_ratio(speedup)}: {large.best:.1f} s -> {jobs2.best:.1f} s",
+                    speedup >= GOAL_JOBS_SPEEDUP,
+                ),
+            ]
+        return found
+
+    def count_notes(self) -> list[str]:
+        """Say whether the contenders agree on the numbers of valid and invalid records."""
+        notes = []
+        tables = [(self.small, self.at_small)]
+        if self.at_main is not self.at_small:
+            tables.append((self.main, self.at_main))
+        for size, table in tables:
+            ours = table["ours"].counts
+            for key in ("jsonschema", "pydantic"):
+                if key not in table:
+                    continue
+                other = table[key].counts
+                same = (other["valid"], other["invalid"]) == (ours["valid"], ours["invalid"])
+                notes.append(
+                    f"{_short(size)}: {table[key].contender.label}: {other['valid']} valid, "
+                    f"{other['invalid']} invalid; personal-outcomes: {ours['valid']} valid, "
+                    f"{ours['invalid']} invalid ({'the same' if same else 'DIFFERENT'})"
+                )
+        return notes
+
+
+def _mib(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+SPEED_HEADER = (
+    "contender",
+    "records",
+    "records/s",
+    "wall s (best)",
+    "start-up s",
+    "CPU s",
+    "peak RSS MiB",
+    "valid",
+    "invalid",
+    "errors",
+)
+
+
+def _speed_table(results: dict[str, Measurement], startup: dict[str, Measurement]) -> str:
+    rows = []
+    for key, run in results.items():
+        start = startup.get(key)
+        rows.append(
+            [
+                run.contender.label,
+                f"{run.records:,}",
+                _rate(run.rate),
+                f"{run.best:.2f}",
+                f"{start.best:.2f}" if start else "-",
+                f"{sum(run.cpu_seconds) / len(run.cpu_seconds):.2f}",
+                _mib(run.rss_mib),
+                *(str(run.counts.get(name, "-")) for name in ("valid", "invalid", "errors")),
+            ]
+        )
+    return _table(SPEED_HEADER, rows)
+
+
+def summary(results: Results) -> str:
+    """The figures as printed on the terminal."""
+    lines = [f"Machine: {results.info['cpu']}; {results.info['python']}", ""]
+    tables = [(results.small, results.at_small)]
+    if results.at_main is not results.at_small:
+        tables.append((results.main, results.at_main))
+    if results.large and results.at_large:
+        tables.append((results.large, results.at_large))
+    for size, table in tables:
+        lines.append(
+            f"{_short(size) + ' records':<44} {'records/s':>9} {'wall s':>7} {'RSS MiB':>7} "
+            f"{'valid':>7} {'invalid':>7}"
+        )
+        lines += [
+            f"  {run.contender.label:<42} {_rate(run.rate):>9} {run.best:7.2f} "
+            f"{_mib(run.rss_mib):>7} {run.counts['valid']:>7} {run.counts['invalid']:>7}"
+            for run in table.values()
+        ]
+        lines.append("")
+    lines.append(
+        "start-up (empty file): "
+        + ", ".join(f"{run.contender.key} {run.best:.2f} s" for run in results.startup.values())
+    )
+    lines.append(f"jsonschema net of start-up: {_rate(results.jsonschema_rate())} records/s")
+    lines.append("")
+    lines.append("Ratios")
+    lines += [f"  {name:<58} {_ratio(value):>7}" for name, value in results.ratios()]
+    lines.append("")
+    lines.append("Goals")
+    lines += [
+        f"  [{'met' if met else 'NOT MET':^7}] {goal}: {measured}"
+        for goal, measured, met in results.goals()
+    ]
+    lines.append("")
+    lines.append("Counts")
+    lines += [f"  {note}" for note in results.count_notes()]
+    return "\n".join(lines)
+
+
+README_TEMPLATE = """\
+# Benchmarks
+
+<!-- Written by benchmarks/run.py (make bench): change that script, not this file. -->
+
+How fast `personal-outcomes validate` checks JSON Lines records, and with how much memory,
+compared with what an integrator would otherwise write. This is a benchmark run by hand;
+no test asserts a timing.
+
+## How to run
+
+```sh
+make bench                                    # installs .[bench], runs it all, rewrites this file
+.venv/bin/python benchmarks/run.py --quick    # 10,000 records, one run each; this file untouched
+.venv/bin/python benchmarks/run.py --records 200000 --no-readme   # another main size
+```
+
+The first run generates the data into `benchmarks/_data/` (ignored by git) with
+`benchmarks/generate.py`: 10,000, 100,000 and 1,000,000 records (about 1.2 kB each, so the
+largest file is about 1.2 GB and takes a minute or two to generate); later runs reuse them.
+Each contender also runs by itself, e.g.
+`.venv/bin/python benchmarks/baseline_pydantic.py benchmarks/_data/records-100k.jsonl`.
+
+## What is measured, and how
+
+- **Data**: `generate.py` with seed 2026: records of the three bundled frameworks, 1 to 6
+  outcomes each, about 10% with one fault of the kinds integrators see (unknown outcome id,
+  missing field, impossible date, status missing at review, unknown key, wrong type,
+  duplicated `record_id`). The smaller files are prefixes of the larger ones.
+- **Contenders**, each a whole process started afresh, so interpreter start-up, imports and
+  building schemas or models are part of its time:
+  - `personal-outcomes validate FILE`, every check on (schema, framework-aware checks,
+    duplicate ids, future dates), the text report written to a file; also with `--jobs 2`
+    and with `--format json` (which holds every issue in memory to print one JSON object).
+  - `baseline_jsonschema.py`, the obvious integrator's code: one reused
+    `jsonschema.Draft202012Validator` per framework with
+    `format_checker=Draft202012Validator.FORMAT_CHECKER`, built once from the per-framework
+    record schemas (`personal_outcomes._record_schema.record_schema`); `json.loads` per
+    line; every error collected with `iter_errors`; duplicate ids found with a set.
+  - `baseline_pydantic.py`: pydantic v2 models equivalent to record format v1, built from the
+    bundled frameworks with `create_model`: strict, `extra="forbid"`, the format's string
+    limits, outcome ids and review levels as `Literal`s, a discriminated union on `framework`
+    and inside it on `stage` (status required at review); `TypeAdapter.validate_json` per
+    line; every error listed; duplicate ids found with a set.
+  - `floor_orjson.py`: parsing alone (`orjson.loads` per line and a set of ids): the floor
+    under any validator written in Python.
+- **Time**: wall clock from the start of the process to its exit; the best of {repeats} runs
+  (taken round-robin) for the {small} and {main} files, one run for {large}. **records/s** is
+  records / that time, start-up included. **start-up** is the same command on an empty file.
+  **CPU s** is user + system time (mean of the runs), workers included.
+- **Memory**: the child's peak resident set size (`ru_maxrss` from `os.wait4`). With
+  `--jobs 2` it is the largest single process (the parent or a worker), not their sum.
+- **The jsonschema baseline** runs on the {small} file only: at about 2,000 records/s a
+  {main} run would take about a minute, and its cost per record does not depend on the file
+  size. For the ratios its rate is taken *net of its start-up*,
+  {js_records:,} / ({js_best:.2f} s - {js_start:.2f} s) = {js_rate} records/s, which flatters it a
+  little (every other contender is charged its start-up).
+- Valid and invalid counts are read from each contender's own output and compared below.
+
+## Machine
+
+- CPU: {cpu}; memory {memory}
+- OS: {os}
+- Python: {python}
+- Packages: {packages}
+- Run: {date}
+
+## Results
+
+### {main} records (main figures)
+
+{main_table}
+
+### {small} records (every contender on the same file)
+
+{small_table}
+{large_section}
+### Ratios (from this run)
+
+{ratio_table}
+
+### Peak memory of `personal-outcomes validate`
+
+{rss_table}
+{growth_text}
+## Goals
+
+The goals from the issue, all with every framework-aware check on:
+
+{goal_table}
+
+## Agreement of the counts
+
+{count_notes}
+
+The contenders agree on which records are invalid in this data. The numbers of *errors*
+differ by design: pydantic stops inside a failing branch of a union; jsonschema reports each
+failing keyword; personal-outcomes reports each fault once under its own code (an unknown
+outcome is `unknown-outcome`, not also a schema enum error). personal-outcomes also checks
+things the baselines do not: future dates, the same outcome twice in a record, and retired
+outcomes (warnings). The generated data has none of those, so the counts can match exactly.
+
+## Notes
+
+- The anchors quoted in the issue (jsonschema about 2,500 records/s, pydantic about 70,000,
+  orjson parsing about 280,000) were measured on another machine. Only ratios from the same
+  run are comparable, which is why every contender runs each time.
+- Start-up is a fixed cost per process: {start_ours:.2f} s for personal-outcomes,
+  {start_pydantic:.2f} s for the pydantic script (models built), {start_jsonschema:.2f} s for the
+  jsonschema script (validators built), {start_floor:.2f} s for parsing alone. It weighs on the
+  {small} figures, much less on the {main} ones.
+- `--jobs N` cuts a JSON Lines file into chunks checked by worker processes while the parent
+  keeps the one duplicate-id index; it pays on big files, where start-up no longer
+  dominates, hence its measurement on {large} records.
+- Run-to-run spread at {main} (slowest / fastest of the runs, minus 1): personal-outcomes
+  {spread_ours:.0%}, pydantic {spread_pydantic:.0%}. A ratio closer to 1 than that is within
+  noise.
+"""
+
+
+def readme(results: Results, repeats: int) -> str:
+    """Return the text of benchmarks/README.md for this run."""
+    ours = results.at_main["ours"]
+    js = results.jsonschema
+    large_section = growth_text = ""
+    rss_rows = [[f"{results.small:,}", _mib(results.at_small["ours"].rss_mib)]]
+    rss_rows.append([f"{results.main:,}", _mib(ours.rss_mib)])
+    if results.at_large and results.large:
+        large = results.at_large["ours"]
+        large_section = (
+            f"\n### {_short(results.large)} records: `--jobs`\n\n"
+            f"{_speed_table(results.at_large, results.startup)}\n"
+        )
+        rss_rows.append([f"{results.large:,}", _mib(large.rss_mib)])
+        if results.index_growth_mib is not None:
+            growth = large.rss_mib - ours.rss_mib
+            extra = results.large - results.main
+            growth_text = (
+                f"\nFrom {results.main:,} to {results.large:,} records the peak grows by "
+                f"{_mib(growth)} MiB, {growth * 2**20 / extra:.0f} bytes per extra record. The "
+                "duplicate-id index (a dict from each `record_id` to where it was first seen) "
+                f"costs {_mib(results.index_growth_mib)} MiB for those {extra:,} extra ids "
+                "(measured in-process with `tracemalloc` on ids of the same shape); the goal "
+                f"counts as met when the growth is at most {INDEX_SLACK:.2f} times that "
+                "(allocator slack).\n"
+            )
+    info = results.info
+    return README_TEMPLATE.format(
+        repeats=repeats,
+        small=_short(results.small),
+        main=_short(results.main),
+        large=_short(results.large) if results.large else "(not run)",
+        js_records=js.records,
+        js_best=js.best,
+        js_start=results.startup["jsonschema"].best,
+        js_rate=_rate(results.jsonschema_rate()),
+        cpu=info["cpu"],
+        memory=info["memory"],
+        os=info["os"],
+        python=info["python"],
+        packages=info["packages"],
+        date=info["date"],
+        main_table=_speed_table(results.at_main, results.startup),
+        small_table=_speed_table(results.at_small, results.startup),
+        large_section=large_section,
+        ratio_table=_table(
+            ("comparison", "ratio"), [[name, _ratio(value)] for name, value in results.ratios()]
+        ),
+        rss_table=_table(("records", "peak RSS MiB"), rss_rows),
+        growth_text=growth_text,
+        goal_table=_table(
+            ("goal", "measured", "verdict"),
+            [
+                [goal, measured, "**met**" if met else "**not met**"]
+                for goal, measured, met in results.goals()
+            ],
+        ),
+        count_notes="\n".join(f"- {note}" for note in results.count_notes()),
+        start_ours=results.startup["ours"].best,
+        start_pydantic=results.startup["pydantic"].best,
+        start_jsonschema=results.startup["jsonschema"].best,
+        start_floor=results.startup["floor"].best,
+        spread_ours=ours.spread,
+        spread_pydantic=results.at_main["pydantic"].spread,
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    """Generate the data if needed, time every contender, print and write the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="10,000 records only, one run each (smoke test)"
+    )
+    parser.add_argument(
+        "--records", type=int, default=100_000, help="records in the main file (default 100000)"
+    )
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=1_000_000,
+        help="records for --jobs and memory growth (default 1000000; 0 to skip)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs per contender, best kept (default 3)"
+    )
+    parser.add_argument(
+        "--no-readme", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
+    args = parser.parse_args()
+
+    small = 10_000
+    main_size = small if args.quick else max(args.records, small)
+    large = None if args.quick or args.large <= main_size else args.large
+    repeats = 1 if args.quick else args.repeats
+
+    files = {size: data_file(size) for size in {small, main_size, *([large] if large else [])}}
+    empty = empty_file()
+    for path in files.values():
+        warm(path)
+    info = machine()
+
+    _say("start-up (empty file)")
+    startup = measure((OURS, PYDANTIC, JSONSCHEMA, FLOOR), empty, 0, repeats)
+    _say(f"{_short(small)} records")
+    at_small = measure((OURS, PYDANTIC, JSONSCHEMA, FLOOR), files[small], small, repeats)
+    if main_size == small:
+        at_main = at_small
+        at_main.update(measure((OURS_JOBS2, OURS_JSON), files[small], small, repeats))
+    else:
+        _say(f"{_short(main_size)} records")
+        at_main = measure(
+            (OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, FLOOR), files[main_size], main_size, repeats
+        )
+    at_large: dict[str, Measurement] = {}
+    growth = None
+    if large:
+        _say(f"{_short(large)} records")
+        at_large = measure((OURS, OURS_JOBS2), files[large], large, 1)
+        growth = index_mib(large) - index_mib(main_size)
+
+    results = Results(
+        small=small,
+        main=main_size,
+        large=large,
+        startup=startup,
+        at_small=at_small,
+        at_main=at_main,
+        at_large=at_large,
+        index_growth_mib=growth,
+        info=info,
+    )
+    print(summary(results))
+    if args.quick or args.no_readme:
+        print("\n(benchmarks/README.md not rewritten: quick or --no-readme run)")
+    else:
+        README.write_text(readme(results, repeats), encoding="utf-8")
+        print(f"\nwrote {README.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Property-based tests of record validation.
+
+* The fast check that proves a record clean agrees with the full check that
+  collects every issue, on the corpus and on generated records.
+* The full check agrees with the published per-framework JSON Schemas.
+* Any valid record round-trips through every input format and the typed model.
+* Hostile input never raises anything but the library's own errors, and no
+  message ever echoes a value from the record.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+
+import jsonschema
+import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from personal_outcomes import OutcomesRecord, Validator, bundled
+from personal_outcomes._csv import write_csv
+from personal_outcomes.schemas import record_schema
+from personal_outcomes.validation import ISSUE_CODES
+from strategies import mutated_records, records
+from test_corpus import FILES
+
+TODAY = dt.date(2026, 11, 26)
+VALIDATOR = Validator(today=TODAY)
+SCHEMAS = {
+    framework.id: jsonschema.Draft202012Validator(
+        record_schema(framework), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for framework in bundled()
+}
+
+
+def _fast(data: object) -> bool:
+    return VALIDATOR._quick(copy.deepcopy(data))  # the two internal paths are the point
+
+
+def _full(data: object) -> list[tuple[str, str]]:
+    found = VALIDATOR.checker.check(copy.deepcopy(data))
+    return [(code, message) for _, code, message, _ in found]
+
+
+def _errors(data: object) -> list[str]:
+    return [code for code, _ in _full(data) if ISSUE_CODES[code] == "error"]
+
+
+def _schema_valid(data: object) -> bool | None:
+    """The per-framework schema's verdict, or None when no framework schema applies."""
+    if not isinstance(data, dict) or data.get("framework") not in SCHEMAS:
+        return None
+    return SCHEMAS[str(data["framework"])].is_valid(data)
+
+
+def test_fast_and_full_agree_on_the_corpus() -> None:
+    """On every record of the corpus, the fast check is clean exactly when the full one is."""
+    count = 0
+    for path in FILES:
+        for result in Validator(today=TODAY).iter_files([path]):
+            if result.data is not None:
+                count += 1
+                assert _fast(result.data) == (_full(result.data) == []), (path, result.index)
+    assert count > 20
+
+
+@given(st.one_of(records(), mutated_records()))
+def test_fast_and_full_agree(data: object) -> None:
+    """On generated records, valid or broken, the fast and full checks agree."""
+    assert _fast(data) == (_full(data) == [])
+
+
+@given(st.one_of(records(), mutated_records()))
+@example(
+    {
+        "record_id": "r",
+        "framework": "adults",
+        "person_id": "p",
+        "recorded_on": "2026-03-01",
+        "stage": "review",
+        "outcomes": [{"outcome": "seeing-people", "what_matters": "x"}],
+    }
+)
+def test_checker_agrees_with_the_published_schema(data: object) -> None:
+    """The checker finds an error exactly when the framework's JSON Schema rejects the record."""
+    verdict = _schema_valid(data)
+    if verdict is not None:
+        assert verdict == (_errors(data) == []), _full(data)
+
+
+def test_checker_agrees_with_the_schema_on_the_corpus() -> None:
+    """On the corpus too, checker errors and schema verdicts agree."""
+    for path in FILES:
+        for result in Validator(today=TODAY).iter_files([path]):
+            verdict = _schema_valid(result.data)
+            if verdict is not None and not any(i.code == "parse-error" for i in result.issues):
+                assert verdict == (_errors(result.data) == []), (path, result.index)
+
+
+def _read(text: bytes, fmt: str) -> list[object]:
+    results = list(VALIDATOR.iter_stream(io.BytesIO(text), source=f"x.{fmt}", input_format=fmt))
+    assert all(result.valid for result in results), [r.issues for r in results]
+    return [result.data for result in results]
+
+
+@given(records())
+def test_valid_records_round_trip_through_every_format(record: dict[str, object]) -> None:
+    """A valid record reads back unchanged from JSON, JSON Lines, YAML and CSV."""
+    assert _read(json.dumps(record).encode(), "json") == [record]
+    assert _read(json.dumps([record, record | {"record_id": "other"}]).encode(), "json") == [
+        record,
+        record | {"record_id": "other"},
+    ]
+    assert _read((json.dumps(record) + "\n").encode(), "jsonl") == [record]
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    assert _read(text.encode(), "yaml") == [record]
+    buffer = io.StringIO(newline="")
+    write_csv([record], buffer)
+    assert _read(buffer.getvalue().encode(), "csv") == [record]
+
+
+@given(records())
+def test_valid_records_round_trip_through_the_typed_model(record: dict[str, object]) -> None:
+    """A valid record becomes a typed record and back into the same data."""
+    typed = VALIDATOR.validate_record(record).record()
+    assert typed.to_data() == record
+    assert OutcomesRecord.from_data(typed.to_data()) == typed
+
+
+SECRET = "⟦secret⟧"  # noqa: S105 (a marker, not a password)
+SECRET_WORDS = st.text(alphabet="abc ", max_size=5).map(lambda s: f"{SECRET}{s}{SECRET}")
+
+
+@given(
+    st.one_of(records(SECRET_WORDS), mutated_records()), st.sampled_from(["json", "yaml", "csv"])
+)
+def test_messages_never_echo_record_values(record: object, fmt: str) -> None:
+    """Whatever the record holds, no issue message repeats its text."""
+    if isinstance(record, dict):
+        record = dict(record, person_id=f"{SECRET}p", record_id=f"{SECRET}r")
+    if fmt == "json":
+        data = json.dumps(record).encode()
+    elif fmt == "yaml":
+        data = yaml.safe_dump(record, allow_unicode=True).encode()
+    else:
+        buffer = io.StringIO(newline="")
+        try:
+            write_csv([record], buffer)  # type: ignore[list-item]
+        except (TypeError, ValueError):
+            return
+        data = buffer.getvalue().encode()
+    for result in VALIDATOR.iter_stream(io.BytesIO(data), source="x", input_format=fmt):
+        for issue in result.issues:
+            assert "⟦" not in issue.message
+            assert issue.value is None
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_arbitrary_json_gives_issues_not_exceptions(data: object) -> None:
+    """Any JSON value is checked without raising; non-records are schema issues."""
+    text = json.dumps(data).encode()
+    results = list(VALIDATOR.iter_stream(io.BytesIO(text), source="x.json"))
+    if isinstance(data, list):
+        assert len(results) == len(data)
+    else:
+        assert len(results) == 1
+
+
+@given(st.binary(max_size=300), st.sampled_from(["json", "jsonl", "yaml", "csv"]))
+@example(b"\xff\xfe{}", "csv")
+@example(b"[1, 2", "json")
+@example(b"- a: &x 1\n- *x\n", "yaml")
+def test_arbitrary_bytes_never_raise(data: bytes, fmt: str) -> None:
+    """Arbitrary bytes in any format give results and issues, never an exception."""
+    for result in VALIDATOR.iter_stream(io.BytesIO(data), source="x", input_format=fmt):
+        assert result.index is not None
