@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 README = HERE / "README.md"
+LAST_RUN = DATA / "last-run.json"
 PYTHON = sys.executable
 
 #: Goals from the issue, all with every framework-aware check on.
@@ -200,22 +202,29 @@ def run_once(contender: Contender, path: Path) -> tuple[float, float, int, dict[
     )
 
 
-def measure(
-    contenders: Sequence[Contender], path: Path, records: int, repeats: int
-) -> dict[str, Measurement]:
-    """Time each contender ``repeats`` times on one file, round-robin."""
-    results = {c.key: Measurement(c, records) for c in contenders}
+Task = tuple[str, Contender, Path, int]  # (table, contender, file, records in it)
+
+
+def measure(tasks: Sequence[Task], repeats: int) -> dict[str, dict[str, Measurement]]:
+    """Run every task ``repeats`` times, round-robin; return the runs by table and contender.
+
+    Taking the tasks in turn, rather than each one's runs back to back, spreads any
+    drift in the machine's speed over all contenders alike.
+    """
+    tables: dict[str, dict[str, Measurement]] = {}
+    for table, contender, _, records in tasks:
+        tables.setdefault(table, {})[contender.key] = Measurement(contender, records)
     for attempt in range(1, repeats + 1):
-        for contender in contenders:
+        for table, contender, path, records in tasks:
             _say(f"  {contender.label} on {path.name} (run {attempt}/{repeats})")
             seconds, cpu, rss, counts = run_once(contender, path)
-            result = results[contender.key]
+            result = tables[table][contender.key]
             result.seconds.append(seconds)
             result.cpu_seconds.append(cpu)
             result.rss_kib.append(rss)
             result.counts = counts
             _say(f"    {seconds:.2f} s, {records / seconds:,.0f} records/s, {rss / 1024:.1f} MiB")
-    return results
+    return tables
 
 
 def _say(text: str) -> None:
@@ -344,6 +353,11 @@ class Results:
         run = self.jsonschema
         return run.records / (run.best - self.startup["jsonschema"].best)
 
+    def net_rate(self, key: str) -> float:
+        """Records/s of a contender on the main file, net of its start-up."""
+        run = self.at_main[key]
+        return run.records / (run.best - self.startup[key].best)
+
     def ratios(self) -> list[tuple[str, float]]:
         """Speed ratios computed from this run."""
         ours, pyd = self.at_main["ours"], self.at_main["pydantic"]
@@ -357,6 +371,10 @@ class Results:
                 f"personal-outcomes / jsonschema, both whole-process on {small}",
                 self.at_small["ours"].rate / self.at_small["jsonschema"].rate,
             ),
+            (
+                f"personal-outcomes / jsonschema per record, both net of start-up ({main})",
+                self.net_rate("ours") / self.jsonschema_rate(),
+            ),
             (f"personal-outcomes / pydantic v2 ({main})", ours.rate / pyd.rate),
             (
                 f"personal-outcomes --jobs 2 / pydantic v2 ({main})",
@@ -369,7 +387,7 @@ class Results:
         ]
         if self.main != self.small:
             found.insert(
-                3,
+                4,
                 (
                     f"personal-outcomes / pydantic v2 ({small})",
                     self.at_small["ours"].rate / self.at_small["pydantic"].rate,
@@ -460,6 +478,72 @@ class Results:
         return notes
 
 
+CONTENDERS = {c.key: c for c in (OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, JSONSCHEMA, FLOOR)}
+
+
+def save(results: Results, repeats: int, large_repeats: int) -> None:
+    """Keep the raw figures of this run, so the report can be rebuilt without re-running."""
+
+    def table(measurements: dict[str, Measurement]) -> dict[str, object]:
+        return {
+            key: {
+                "records": run.records,
+                "seconds": run.seconds,
+                "cpu_seconds": run.cpu_seconds,
+                "rss_kib": run.rss_kib,
+                "counts": run.counts,
+            }
+            for key, run in measurements.items()
+        }
+
+    data = {
+        "small": results.small,
+        "main": results.main,
+        "large": results.large,
+        "repeats": repeats,
+        "large_repeats": large_repeats,
+        "startup": table(results.startup),
+        "at_small": table(results.at_small),
+        "at_main": table(results.at_main),
+        "at_large": table(results.at_large),
+        "index_growth_mib": results.index_growth_mib,
+        "info": results.info,
+    }
+    LAST_RUN.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load() -> tuple[Results, int, int]:
+    """Read the raw figures of the last run."""
+    data = json.loads(LAST_RUN.read_text(encoding="utf-8"))
+
+    def table(raw: dict[str, dict[str, object]]) -> dict[str, Measurement]:
+        return {
+            key: Measurement(
+                CONTENDERS[key],
+                records=int(run["records"]),  # type: ignore[call-overload]
+                seconds=list(run["seconds"]),  # type: ignore[call-overload]
+                cpu_seconds=list(run["cpu_seconds"]),  # type: ignore[call-overload]
+                rss_kib=list(run["rss_kib"]),  # type: ignore[call-overload]
+                counts=dict(run["counts"]),  # type: ignore[call-overload]
+            )
+            for key, run in raw.items()
+        }
+
+    at_small = table(data["at_small"])
+    results = Results(
+        small=data["small"],
+        main=data["main"],
+        large=data["large"],
+        startup=table(data["startup"]),
+        at_small=at_small,
+        at_main=at_small if data["main"] == data["small"] else table(data["at_main"]),
+        at_large=table(data["at_large"]),
+        index_growth_mib=data["index_growth_mib"],
+        info=data["info"],
+    )
+    return results, data["repeats"], data["large_repeats"]
+
+
 def _mib(value: float) -> str:
     return f"{value:.1f}"
 
@@ -472,9 +556,11 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """Return a Markdown table; columns after the first ``left`` ones align right."""
+    rules = ["---" if i < left else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |"]
-    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+    lines.append("|" + "|".join(rules) + "|")
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
     return "\n".join(lines)
 
@@ -597,17 +683,14 @@ Each contender also runs by itself, e.g.
     line; every error listed; duplicate ids found with a set.
   - `floor_orjson.py`: parsing alone (`orjson.loads` per line and a set of ids): the floor
     under any validator written in Python.
-- **Time**: wall clock from the start of the process to its exit; the best of {repeats} runs
-  (taken round-robin) for the {small} and {main} files, one run for {large}. **records/s** is
-  records / that time, start-up included. **start-up** is the same command on an empty file.
-  **CPU s** is user + system time (mean of the runs), workers included.
+- **Time**: wall clock from the start of the process to its exit. On the empty, {small} and
+  {main} files, the best of {repeats} runs, taken round-robin over every contender and file so
+  that a drift in the machine's speed touches all alike; {large_runs} each on {large}.
+  **records/s** is records / that time, start-up included. **start-up** is the same command
+  on an empty file. **CPU s** is user + system time (mean of the runs), workers included.
 - **Memory**: the child's peak resident set size (`ru_maxrss` from `os.wait4`). With
   `--jobs 2` it is the largest single process (the parent or a worker), not their sum.
-- **The jsonschema baseline** runs on the {small} file only: at about 2,000 records/s a
-  {main} run would take about a minute, and its cost per record does not depend on the file
-  size. For the ratios its rate is taken *net of its start-up*,
-  {js_records:,} / ({js_best:.2f} s - {js_start:.2f} s) = {js_rate} records/s, which flatters it a
-  little (every other contender is charged its start-up).
+{jsonschema_text}
 - Valid and invalid counts are read from each contender's own output and compared below.
 
 ## Machine
@@ -646,12 +729,7 @@ The goals from the issue, all with every framework-aware check on:
 
 {count_notes}
 
-The contenders agree on which records are invalid in this data. The numbers of *errors*
-differ by design: pydantic stops inside a failing branch of a union; jsonschema reports each
-failing keyword; personal-outcomes reports each fault once under its own code (an unknown
-outcome is `unknown-outcome`, not also a schema enum error). personal-outcomes also checks
-things the baselines do not: future dates, the same outcome twice in a record, and retired
-outcomes (warnings). The generated data has none of those, so the counts can match exactly.
+{agreement_text}
 
 ## Notes
 
@@ -664,20 +742,98 @@ outcomes (warnings). The generated data has none of those, so the counts can mat
   {small} figures, much less on the {main} ones.
 - `--jobs N` cuts a JSON Lines file into chunks checked by worker processes while the parent
   keeps the one duplicate-id index; it pays on big files, where start-up no longer
-  dominates, hence its measurement on {large} records.
-- Run-to-run spread at {main} (slowest / fastest of the runs, minus 1): personal-outcomes
-  {spread_ours:.0%}, pydantic {spread_pydantic:.0%}. A ratio closer to 1 than that is within
-  noise.
+  dominates, hence its measurement on {large} records.{jobs_text}
+- Run-to-run spread (slowest / fastest of the runs, minus 1): personal-outcomes
+  {spread_ours:.0%} and pydantic {spread_pydantic:.0%} at {main}, jsonschema
+  {spread_jsonschema:.0%} at {js_size}. Timings on this virtual machine vary from run to
+  run: a ratio within that much of a goal can land on either side of it next time.
 """
 
 
-def readme(results: Results, repeats: int) -> str:
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, width=92, initial_indent=indent, subsequent_indent=indent)
+
+
+def _jsonschema_text(results: Results) -> str:
+    js = results.jsonschema
+    start = results.startup["jsonschema"].best
+    where = (
+        f"runs on the {_short(js.records)} file only: at {_rate(js.rate)} records/s a "
+        f"{_short(results.main)} run would take about {results.main / js.rate:.0f} s, and its "
+        "cost per record does not depend on the file size."
+        if js.records != results.main
+        else f"runs on the {_short(js.records)} file like the others."
+    )
+    return _wrap(
+        f"- **The jsonschema baseline** {where} For the ratios its rate is taken *net of its "
+        f"start-up*: {js.records:,} / ({js.best:.2f} s - {start:.2f} s) = "
+        f"{_rate(results.jsonschema_rate())} records/s, which flatters it a little (every "
+        "other contender is charged its start-up).",
+    ).replace("\n", "\n  ")
+
+
+def _agreement_text(results: Results) -> str:
+    tables = [results.at_small] + (
+        [results.at_main] if results.at_main is not results.at_small else []
+    )
+    verdicts = [
+        table[key].counts[name] == table["ours"].counts[name]
+        for table in tables
+        for key in ("jsonschema", "pydantic")
+        if key in table
+        for name in ("valid", "invalid")
+    ]
+    errors_same = all(
+        table[key].counts["errors"] == table["ours"].counts["errors"]
+        for table in tables
+        for key in ("jsonschema", "pydantic")
+        if key in table
+    )
+    first = (
+        "The contenders agree on which records are valid and invalid in this data"
+        if all(verdicts)
+        else "**The contenders disagree on some records**: see the tables above"
+    )
+    errors = (
+        "and here even on the number of errors, since each fault the generator plants is one "
+        "failing keyword, one pydantic error and one issue."
+        if errors_same
+        else "but not on the number of errors."
+    )
+    return _wrap(
+        f"{first}, {errors} On other data the numbers of errors differ by design: pydantic "
+        "stops inside a failing branch of a union, jsonschema reports every failing keyword, "
+        "and personal-outcomes reports each fault once under its own code (an unknown outcome "
+        "is `unknown-outcome`, not also a schema enum error). personal-outcomes also checks "
+        "what the baselines do not: future dates, the same outcome twice in one record, and "
+        "retired outcomes (warnings). The generated data has none of those, which is why the "
+        "counts can match exactly."
+    )
+
+
+def _jobs_text(results: Results) -> str:
+    if not results.at_large:
+        return ""
+    one, two = results.at_large["ours"], results.at_large["ours-jobs2"]
+    cpu_one = sum(one.cpu_seconds) / len(one.cpu_seconds)
+    cpu_two = sum(two.cpu_seconds) / len(two.cpu_seconds)
+    return "\n" + _wrap(
+        f"On {_short(one.records)} records `--jobs 2` used {cpu_two:.1f} s of CPU against "
+        f"{cpu_one:.1f} s for `--jobs 1` (+{cpu_two / cpu_one - 1:.0%}), keeping "
+        f"{cpu_two / two.best:.2f} cores busy for {two.best:.1f} s: the work added by "
+        "splitting (sending ids and issues back, merging in the parent) is what stands "
+        "between the measured speed-up and 2x.",
+        indent="  ",
+    )
+
+
+def readme(results: Results, repeats: int, large_repeats: int) -> str:
     """Return the text of benchmarks/README.md for this run."""
     ours = results.at_main["ours"]
-    js = results.jsonschema
     large_section = growth_text = ""
     rss_rows = [[f"{results.small:,}", _mib(results.at_small["ours"].rss_mib)]]
-    rss_rows.append([f"{results.main:,}", _mib(ours.rss_mib)])
+    if results.main != results.small:
+        rss_rows.append([f"{results.main:,}", _mib(ours.rss_mib)])
     if results.at_large and results.large:
         large = results.at_large["ours"]
         large_section = (
@@ -689,13 +845,17 @@ def readme(results: Results, repeats: int) -> str:
             growth = large.rss_mib - ours.rss_mib
             extra = results.large - results.main
             growth_text = (
-                f"\nFrom {results.main:,} to {results.large:,} records the peak grows by "
-                f"{_mib(growth)} MiB, {growth * 2**20 / extra:.0f} bytes per extra record. The "
-                "duplicate-id index (a dict from each `record_id` to where it was first seen) "
-                f"costs {_mib(results.index_growth_mib)} MiB for those {extra:,} extra ids "
-                "(measured in-process with `tracemalloc` on ids of the same shape); the goal "
-                f"counts as met when the growth is at most {INDEX_SLACK:.2f} times that "
-                "(allocator slack).\n"
+                "\n"
+                + _wrap(
+                    f"From {results.main:,} to {results.large:,} records the peak grows by "
+                    f"{_mib(growth)} MiB, {growth * 2**20 / extra:.0f} bytes per extra record. The "
+                    "duplicate-id index (a dict from each `record_id` to where it was first seen) "
+                    f"costs {_mib(results.index_growth_mib)} MiB for those {extra:,} extra ids "
+                    "(measured in-process with `tracemalloc` on ids of the same shape); the goal "
+                    f"counts as met when the growth is at most {INDEX_SLACK:.2f} times that "
+                    "(allocator slack)."
+                )
+                + "\n"
             )
     info = results.info
     return README_TEMPLATE.format(
@@ -703,10 +863,10 @@ def readme(results: Results, repeats: int) -> str:
         small=_short(results.small),
         main=_short(results.main),
         large=_short(results.large) if results.large else "(not run)",
-        js_records=js.records,
-        js_best=js.best,
-        js_start=results.startup["jsonschema"].best,
-        js_rate=_rate(results.jsonschema_rate()),
+        large_runs="one run" if large_repeats == 1 else f"the best of {large_repeats} runs",
+        jsonschema_text=_jsonschema_text(results),
+        agreement_text=_agreement_text(results),
+        jobs_text=_jobs_text(results),
         cpu=info["cpu"],
         memory=info["memory"],
         os=info["os"],
@@ -727,6 +887,7 @@ def readme(results: Results, repeats: int) -> str:
                 [goal, measured, "**met**" if met else "**not met**"]
                 for goal, measured, met in results.goals()
             ],
+            left=3,
         ),
         count_notes="\n".join(f"- {note}" for note in results.count_notes()),
         start_ours=results.startup["ours"].best,
@@ -735,6 +896,8 @@ def readme(results: Results, repeats: int) -> str:
         start_floor=results.startup["floor"].best,
         spread_ours=ours.spread,
         spread_pydantic=results.at_main["pydantic"].spread,
+        spread_jsonschema=results.jsonschema.spread,
+        js_size=_short(results.jsonschema.records),
     )
 
 
@@ -760,9 +923,29 @@ def main() -> None:
         "--repeats", type=int, default=3, help="runs per contender, best kept (default 3)"
     )
     parser.add_argument(
+        "--large-repeats",
+        type=int,
+        default=1,
+        help="runs per contender on the large file (default 1)",
+    )
+    parser.add_argument(
+        "--full-jsonschema",
+        action="store_true",
+        help="also time the (slow) jsonschema baseline on the main file",
+    )
+    parser.add_argument(
         "--no-readme", action="store_true", help="print only; leave benchmarks/README.md alone"
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rebuild the report (and README) from the last run's figures",
+    )
     args = parser.parse_args()
+    if args.report_only:
+        results, repeats, large_repeats = load()
+        report(results, repeats, large_repeats, write=not args.no_readme)
+        return
 
     small = 10_000
     main_size = small if args.quick else max(args.records, small)
@@ -775,42 +958,55 @@ def main() -> None:
         warm(path)
     info = machine()
 
-    _say("start-up (empty file)")
-    startup = measure((OURS, PYDANTIC, JSONSCHEMA, FLOOR), empty, 0, repeats)
-    _say(f"{_short(small)} records")
-    at_small = measure((OURS, PYDANTIC, JSONSCHEMA, FLOOR), files[small], small, repeats)
+    everyone = (OURS, PYDANTIC, JSONSCHEMA, FLOOR)
+    tasks: list[Task] = [("startup", c, empty, 0) for c in everyone]
+    tasks += [("small", c, files[small], small) for c in everyone]
+    main_contenders = [OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, FLOOR]
     if main_size == small:
+        main_contenders = [OURS_JOBS2, OURS_JSON]
+    elif args.full_jsonschema:
+        main_contenders.append(JSONSCHEMA)
+    tasks += [("main", c, files[main_size], main_size) for c in main_contenders]
+    _say(f"start-up, {_short(small)} and {_short(main_size)} records, round-robin")
+    tables = measure(tasks, repeats)
+    at_small = tables["small"]
+    if main_size == small:
+        at_small.update(tables["main"])
         at_main = at_small
-        at_main.update(measure((OURS_JOBS2, OURS_JSON), files[small], small, repeats))
     else:
-        _say(f"{_short(main_size)} records")
-        at_main = measure(
-            (OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, FLOOR), files[main_size], main_size, repeats
-        )
+        at_main = tables["main"]
     at_large: dict[str, Measurement] = {}
     growth = None
     if large:
         _say(f"{_short(large)} records")
-        at_large = measure((OURS, OURS_JOBS2), files[large], large, 1)
+        at_large = measure(
+            [("large", c, files[large], large) for c in (OURS, OURS_JOBS2)], args.large_repeats
+        )["large"]
         growth = index_mib(large) - index_mib(main_size)
 
     results = Results(
         small=small,
         main=main_size,
         large=large,
-        startup=startup,
+        startup=tables["startup"],
         at_small=at_small,
         at_main=at_main,
         at_large=at_large,
         index_growth_mib=growth,
         info=info,
     )
+    save(results, repeats, args.large_repeats)
+    report(results, repeats, args.large_repeats, write=not (args.quick or args.no_readme))
+
+
+def report(results: Results, repeats: int, large_repeats: int, *, write: bool) -> None:
+    """Print the figures; rewrite benchmarks/README.md when asked."""
     print(summary(results))
-    if args.quick or args.no_readme:
-        print("\n(benchmarks/README.md not rewritten: quick or --no-readme run)")
-    else:
-        README.write_text(readme(results, repeats), encoding="utf-8")
+    if write:
+        README.write_text(readme(results, repeats, large_repeats), encoding="utf-8")
         print(f"\nwrote {README.relative_to(HERE.parent)}")
+    else:
+        print("\n(benchmarks/README.md not rewritten: a --quick or --no-readme run)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,13 @@ import pytest
 
 import personal_outcomes.schemas
 from personal_outcomes import bundled
-from personal_outcomes.schemas import BASE_URI, FRAMEWORK_SCHEMA_NAME, framework_file_schema
+from personal_outcomes.schemas import (
+    BASE_URI,
+    FRAMEWORK_SCHEMA_NAME,
+    framework_file_schema,
+    record_schema,
+    record_schema_name,
+)
 
 
 def _shipped() -> object:
@@ -49,5 +55,40 @@ def test_public_namespace_is_small() -> None:
     assert dir(personal_outcomes.schemas) == [
         "BASE_URI",
         "FRAMEWORK_SCHEMA_NAME",
+        "RECORD_SCHEMA_NAME",
         "framework_file_schema",
+        "record_schema",
+        "record_schema_name",
     ]
+
+
+def _refs(schema: object) -> list[str]:
+    if isinstance(schema, dict):
+        found = [str(schema["$ref"])] if "$ref" in schema else []
+        return found + [ref for value in schema.values() for ref in _refs(value)]
+    if isinstance(schema, list):
+        return [ref for value in schema for ref in _refs(value)]
+    return []
+
+
+@pytest.mark.parametrize("framework_id", [None, "adults", "carers", "care-homes"])
+def test_shipped_record_schemas_match_the_code(framework_id: str | None) -> None:
+    """Each shipped record schema is what the code generates, valid and self-contained."""
+    framework = bundled().get(framework_id) if framework_id else None
+    name = record_schema_name(framework)
+    text = resources.files("personal_outcomes.schemas").joinpath(*name.split("/"))
+    shipped = json.loads(text.read_text(encoding="utf-8"))
+    assert shipped == record_schema(framework)
+    jsonschema.Draft202012Validator.check_schema(shipped)
+    assert shipped["$id"] == f"{BASE_URI}schemas/{name}"
+    assert all(ref.startswith("#/") for ref in _refs(shipped))
+
+
+def test_framework_schema_lists_ids_and_levels() -> None:
+    """A framework's record schema enumerates its outcome ids and review levels."""
+    carers = bundled().get("carers")
+    schema = record_schema(carers)
+    outcome = schema["$defs"]["outcome"]["properties"]  # type: ignore[index]
+    assert outcome["outcome"] == {"enum": list(carers.outcome_ids)}
+    assert outcome["status"] == {"enum": ["met", "partly-met", "not-met", "no-longer-relevant"]}
+    assert schema["properties"]["framework"] == {"const": "carers"}  # type: ignore[index]

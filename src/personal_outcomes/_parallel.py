@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import multiprocessing.pool
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -98,6 +99,12 @@ def _shift(result: RecordResult, index: int, lines: int) -> RecordResult:
     return attrs.evolve(result, index=index, line=line, issues=issues)
 
 
+def make_pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
+    """Start ``jobs`` worker processes, each with its own validator."""
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    return context.Pool(jobs, initializer=_start_worker, initargs=(settings,))
+
+
 def scan_parallel(
     validator: Validator,
     sources: Iterable[str | os.PathLike[str]],
@@ -110,9 +117,8 @@ def scan_parallel(
     """Check files like :meth:`Validator.scan`, JSON Lines files with ``jobs`` workers."""
     names = [os.fspath(source) for source in sources]
     formats = [format_for(name, input_format) for name in names]
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     settings = (validator.registry, validator.today, validator.include_values)
-    with context.Pool(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
+    with make_pool(jobs, settings) as pool:
         for name, fmt in zip(names, formats, strict=True):
             if fmt != "jsonl" or name == STDIN or not Path(name).is_file():
                 yield from validator.scan([name], input_format=fmt, stdin=stdin, run=run)

@@ -269,8 +269,12 @@ class Validator:
         self, record: Mapping[str, object] | OutcomesRecord, *, source: str = "<record>"
     ) -> RecordResult:
         """Check one record (plain data or a typed record) and return its result."""
-        data = record.to_data() if isinstance(record, OutcomesRecord) else record
-        raw = RawRecord(index=0, line=None, column=None, data=dict(data) if data else data)
+        data: object = record
+        if isinstance(record, OutcomesRecord):
+            data = record.to_data()
+        elif isinstance(record, Mapping):
+            data = dict(record)
+        raw = RawRecord(index=0, line=None, column=None, data=data)
         return self.check_raw(raw, source)
 
     def check_raw(self, raw: RawRecord, source: str) -> RecordResult:
