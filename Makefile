@@ -20,9 +20,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+# The main job on bundled example data. Some example records are wrong on purpose,
+# so `validate` exits 1 (invalid data); any other exit code fails the demo.
 demo: $(VENV)/.installed
 	$(BIN)/personal-outcomes list
 	$(BIN)/personal-outcomes show adults
+	$(BIN)/personal-outcomes validate examples/records/* || [ $$? -eq 1 ]
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint typecheck pytest docs

@@ -3,6 +3,7 @@
     make bench                              # everything; rewrites benchmarks/README.md
     python benchmarks/run.py --quick        # 10,000 records only, a smoke run (README untouched)
     python benchmarks/run.py --records 200000
+    python benchmarks/run.py --report-only  # rebuild the README from benchmarks/_data/last-run.json
 
 Every contender runs as a whole process (interpreter start-up, imports and schema or
 model building included), timed by wall clock, with the child's peak resident set size
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -289,6 +292,22 @@ def index_mib(records: int) -> float:
 
 
 # --------------------------------------------------------------------------- machine
+
+
+def source_digest() -> str:
+    """Return a short digest of the package's Python source, to see what was measured.
+
+    Other work may change the code while the benchmark runs; comparing the digest
+    before and after tells.
+    """
+    spec = importlib.util.find_spec("personal_outcomes")
+    folders = spec.submodule_search_locations if spec is not None else None
+    digest = hashlib.sha256()
+    for folder in folders or ():
+        for path in sorted(Path(folder).rglob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def machine() -> dict[str, str]:
@@ -600,7 +619,8 @@ def _speed_table(results: dict[str, Measurement], startup: dict[str, Measurement
 
 def summary(results: Results) -> str:
     """The figures as printed on the terminal."""
-    lines = [f"Machine: {results.info['cpu']}; {results.info['python']}", ""]
+    lines = [f"Machine: {results.info['cpu']}; {results.info['python']}"]
+    lines += [f"personal-outcomes source: {results.info.get('source', 'not recorded')}", ""]
     tables = [(results.small, results.at_small)]
     if results.at_main is not results.at_small:
         tables.append((results.main, results.at_main))
@@ -652,6 +672,8 @@ no test asserts a timing.
 make bench                                    # installs .[bench], runs it all, rewrites this file
 .venv/bin/python benchmarks/run.py --quick    # 10,000 records, one run each; this file untouched
 .venv/bin/python benchmarks/run.py --records 200000 --no-readme   # another main size
+.venv/bin/python benchmarks/run.py --full-jsonschema   # jsonschema on 100k too (slow)
+.venv/bin/python benchmarks/run.py --report-only       # rebuild this file, no timing
 ```
 
 The first run generates the data into `benchmarks/_data/` (ignored by git) with
@@ -699,6 +721,7 @@ Each contender also runs by itself, e.g.
 - OS: {os}
 - Python: {python}
 - Packages: {packages}
+- personal-outcomes source: {source}
 - Run: {date}
 
 ## Results
@@ -872,6 +895,7 @@ def readme(results: Results, repeats: int, large_repeats: int) -> str:
         os=info["os"],
         python=info["python"],
         packages=info["packages"],
+        source=info.get("source", "not recorded"),
         date=info["date"],
         main_table=_speed_table(results.at_main, results.startup),
         small_table=_speed_table(results.at_small, results.startup),
@@ -904,8 +928,7 @@ def readme(results: Results, repeats: int, large_repeats: int) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def main() -> None:
-    """Generate the data if needed, time every contender, print and write the figures."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--quick", action="store_true", help="10,000 records only, one run each (smoke test)"
@@ -925,8 +948,8 @@ def main() -> None:
     parser.add_argument(
         "--large-repeats",
         type=int,
-        default=1,
-        help="runs per contender on the large file (default 1)",
+        default=2,
+        help="runs per contender on the large file, best kept (default 2)",
     )
     parser.add_argument(
         "--full-jsonschema",
@@ -941,7 +964,12 @@ def main() -> None:
         action="store_true",
         help="measure nothing: rebuild the report (and README) from the last run's figures",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Generate the data if needed, time every contender, print and write the figures."""
+    args = _arguments()
     if args.report_only:
         results, repeats, large_repeats = load()
         report(results, repeats, large_repeats, write=not args.no_readme)
@@ -957,6 +985,7 @@ def main() -> None:
     for path in files.values():
         warm(path)
     info = machine()
+    before = source_digest()
 
     everyone = (OURS, PYDANTIC, JSONSCHEMA, FLOOR)
     tasks: list[Task] = [("startup", c, empty, 0) for c in everyone]
@@ -983,6 +1012,14 @@ def main() -> None:
             [("large", c, files[large], large) for c in (OURS, OURS_JOBS2)], args.large_repeats
         )["large"]
         growth = index_mib(large) - index_mib(main_size)
+    after = source_digest()
+    info["source"] = (
+        f"{before} (sha256 of the package's .py files)"
+        if after == before
+        else f"{before} at the start, {after} at the end: **the code changed during this run**"
+    )
+    if after != before:
+        _say("WARNING: personal_outcomes' source changed during the run; run it again")
 
     results = Results(
         small=small,
