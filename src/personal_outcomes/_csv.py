@@ -27,7 +27,7 @@ from typing import BinaryIO, Final, Protocol, TextIO
 from attrs import frozen
 
 from personal_outcomes._pointer import Path
-from personal_outcomes._raw import PARSE_ERROR, SCHEMA, FixedPositions, RawProblem, RawRecord
+from personal_outcomes._raw import PARSE_ERROR, SCHEMA, RawProblem, RawRecord
 
 #: Record-level columns, in the order :func:`write_csv` writes them.
 RECORD_COLUMNS: Final = (
@@ -174,7 +174,6 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
             line=1,
             column=None,
             data=None,
-            positions=FixedPositions(line=1),
             problems=header.problems,
             suppressed=header.suppressed,
         )
@@ -250,7 +249,6 @@ def _unread(
         line=problem.line,
         column=None,
         data=None,
-        positions=FixedPositions(line=problem.line),
         problems=(*extra, problem),
         suppressed=frozenset() if header is None else header.suppressed,
     )
@@ -645,7 +643,7 @@ def _text(value: object, what: str) -> str:
 
 
 def _context(record: Mapping[str, object]) -> Mapping[str, object]:
-    return _mapping(record.get("context", {}), "context")
+    return _mapping(_mapping(record, "a record").get("context", {}), "context")
 
 
 def _record_rows(record: Mapping[str, object], names: list[str]) -> list[list[str]]:

@@ -79,21 +79,3 @@ class RawRecord(NamedTuple):
     positions: Positions | None = None
     problems: tuple[RawProblem, ...] = ()
     suppressed: frozenset[str] = frozenset()
-
-
-@frozen(kw_only=True, slots=True)
-class FixedPositions:
-    """Every part of the record is reported at the record's own start."""
-
-    line: int | None
-    column: int | None = None
-
-    def locate(self, path: Path) -> tuple[int | None, int | None]:
-        """Return the record's start, whatever the path."""
-        del path
-        return self.line, self.column
-
-    def typed_plain(self, path: Path) -> bool:
-        """Say no: only YAML has unquoted scalars that change type."""
-        del path
-        return False
