@@ -43,6 +43,13 @@ GOAL_VS_JSONSCHEMA = 25.0
 GOAL_VS_PYDANTIC = 1.0
 GOAL_RSS_MIB = 64.0
 GOAL_JOBS_SPEEDUP = 1.8
+#: A best run is taken as undisturbed when its CPU time is at least this share of its
+#: wall time (--jobs 2 on JOBS_MIN_RECORDS or more: at least JOBS_SHARE cores' worth).
+CPU_SHARE = 0.9
+JOBS_SHARE = 1.5
+JOBS_MIN_RECORDS = 100_000
+#: Warn when more than this share of the CPU is busy just before the run.
+BUSY_WARNING = 0.1
 #: RSS growth beyond the main size counts as "only the id index" up to this share
 #: more than the index itself costs (allocator slack, page granularity).
 INDEX_SLACK = 1.25
@@ -178,6 +185,12 @@ class Measurement:
         return max(self.rss_kib) / 1024
 
     @property
+    def cpu_share(self) -> float:
+        """CPU time over wall time of the best run: below 1 (per process) means it waited."""
+        best = self.seconds.index(self.best)
+        return self.cpu_seconds[best] / self.seconds[best]
+
+    @property
     def spread(self) -> float:
         """Slowest run over fastest, minus one."""
         return max(self.seconds) / min(self.seconds) - 1
@@ -292,6 +305,23 @@ def index_mib(records: int) -> float:
 
 
 # --------------------------------------------------------------------------- machine
+
+
+def _cpu_times() -> tuple[int, int]:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def cpu_busy(seconds: float = 2.0) -> float | None:
+    """Return the share of all cores busy over a short wait (Linux), before measuring."""
+    try:
+        busy_before, total_before = _cpu_times()
+        time.sleep(seconds)
+        busy_after, total_after = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (busy_after - busy_before) / max(total_after - total_before, 1)
 
 
 def source_digest() -> str:
@@ -476,6 +506,38 @@ class Results:
             ]
         return found
 
+    def disturbed(self) -> list[str]:
+        """Name the best runs that did not get the CPU they needed (other processes ran)."""
+        found = []
+        for table in (self.startup, self.at_small, self.at_main, self.at_large):
+            for run in table.values():
+                jobs = run.contender.key == "ours-jobs2" and run.records >= JOBS_MIN_RECORDS
+                if run.cpu_share < (JOBS_SHARE if jobs else CPU_SHARE):
+                    where = _short(run.records) if run.records else "the empty file"
+                    found.append(f"{run.contender.label} on {where} {run.cpu_share:.2f}")
+        return found
+
+    def contention_text(self) -> str:
+        """Say whether the timings can be trusted, as far as CPU shares tell."""
+        busy = self.info.get("busy_before", "")
+        lines = []
+        disturbed = self.disturbed()
+        if disturbed:
+            lines.append(
+                "**Warning: other processes took CPU time from these best runs** (CPU time / "
+                "wall time): " + "; ".join(disturbed) + ". Their figures are too low; run "
+                "`make bench` again on a quiet machine."
+            )
+        else:
+            lines.append(
+                "Every best run had the CPU it needed: CPU time / wall time at least "
+                f"{CPU_SHARE} (at least {JOBS_SHARE} for `--jobs 2` on "
+                f"{_short(JOBS_MIN_RECORDS)} records or more)."
+            )
+        if busy:
+            lines.append(f"Before the run, {busy} of the CPU was busy with other work.")
+        return " ".join(lines)
+
     def count_notes(self) -> list[str]:
         """Say whether the contenders agree on the numbers of valid and invalid records."""
         notes = []
@@ -652,6 +714,8 @@ def summary(results: Results) -> str:
         for goal, measured, met in results.goals()
     ]
     lines.append("")
+    lines.append(textwrap.fill(results.contention_text(), width=100))
+    lines.append("")
     lines.append("Counts")
     lines += [f"  {note}" for note in results.count_notes()]
     return "\n".join(lines)
@@ -725,6 +789,8 @@ Each contender also runs by itself, e.g.
 - Run: {date}
 
 ## Results
+
+{conditions}
 
 ### {main} records (main figures)
 
@@ -896,6 +962,7 @@ def readme(results: Results, repeats: int, large_repeats: int) -> str:
         python=info["python"],
         packages=info["packages"],
         source=info.get("source", "not recorded"),
+        conditions=_wrap(results.contention_text()),
         date=info["date"],
         main_table=_speed_table(results.at_main, results.startup),
         small_table=_speed_table(results.at_small, results.startup),
@@ -986,6 +1053,11 @@ def main() -> None:
         warm(path)
     info = machine()
     before = source_digest()
+    busy = cpu_busy()
+    if busy is not None:
+        info["busy_before"] = f"{busy:.0%}"
+        if busy > BUSY_WARNING:
+            _say(f"WARNING: {busy:.0%} of the CPU is busy with other work; figures will suffer")
 
     everyone = (OURS, PYDANTIC, JSONSCHEMA, FLOOR)
     tasks: list[Task] = [("startup", c, empty, 0) for c in everyone]

@@ -188,3 +188,40 @@ def test_arbitrary_bytes_never_raise(data: bytes, fmt: str) -> None:
     """Arbitrary bytes in any format give results and issues, never an exception."""
     for result in VALIDATOR.iter_stream(io.BytesIO(data), source="x", input_format=fmt):
         assert result.index is not None
+
+
+def _line_clean_by_dict_path(line: bytes) -> bool:
+    results = list(VALIDATOR.iter_stream(io.BytesIO(line), source="x.jsonl"))
+    return len(results) == 1 and results[0].issues == ()
+
+
+def test_line_check_agrees_on_the_corpus() -> None:
+    """The JSON Lines fast path proves clean exactly the lines the full path finds clean."""
+    checked = 0
+    for path in FILES:
+        for result in Validator(today=TODAY).iter_files([path]):
+            if isinstance(result.data, dict | list | str):
+                line = json.dumps(result.data).encode()
+                assert (VALIDATOR.line_check(line) is not None) == _line_clean_by_dict_path(line)
+                checked += 1
+    assert checked > 20
+
+
+@given(st.one_of(records(), mutated_records()))
+@example({"record_id": "r", "framework": "adults", "framework_version": None})
+def test_line_check_agrees(data: object) -> None:
+    """On generated records, the JSON Lines fast path agrees with the full check."""
+    line = json.dumps(data).encode()
+    found = VALIDATOR.line_check(line)
+    assert (found is not None) == _line_clean_by_dict_path(line)
+    if found is not None:
+        assert isinstance(data, dict)
+        assert found == data["record_id"]
+
+
+@given(st.binary(max_size=200))
+@example(b'{"record_id": "\\ud800"}')
+@example(b"\xff")
+def test_line_check_never_raises(line: bytes) -> None:
+    """Any bytes are either proved clean or left to the full path, never an exception."""
+    assert VALIDATOR.line_check(line) is None or _line_clean_by_dict_path(line)

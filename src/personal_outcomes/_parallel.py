@@ -55,24 +55,18 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
     ids: list[object] = []
     lines: list[int | None] = []
     flagged: list[tuple[int, RecordResult]] = []
-    run = Run()
-    run.seen = _NoIndex()  # the parent keeps the one index of ids
-    for number, result in enumerate(
-        _worker.run_records(read_jsonl(io.BytesIO(data), source), source, run, every=True)
-    ):
-        record = result.data
+    raws = read_jsonl(io.BytesIO(data), source, line_check=_worker.line_check)
+    for number, raw in enumerate(raws):
+        lines.append(raw.line)
+        if raw.clean_id is not None:
+            ids.append(raw.clean_id)
+            continue
+        record = raw.data
         ids.append(record.get("record_id") if type(record) is dict else None)
-        lines.append(result.line)
+        result = _worker.check_raw(raw, source)
         if result.issues:
             flagged.append((number, attrs.evolve(result, data=None)))
     return data.count(b"\n"), ids, lines, flagged
-
-
-class _NoIndex(dict[str, int]):
-    """A record_id index that remembers nothing (workers leave duplicates to the parent)."""
-
-    def __setitem__(self, key: str, value: int) -> None:
-        del key, value
 
 
 def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:

@@ -79,3 +79,6 @@ class RawRecord(NamedTuple):
     positions: Positions | None = None
     problems: tuple[RawProblem, ...] = ()
     suppressed: frozenset[str] = frozenset()
+    #: Set (to the record_id) when a fast path already proved the record clean;
+    #: ``data`` is then not built at all.
+    clean_id: str | None = None

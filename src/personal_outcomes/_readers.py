@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, Final
 
 import orjson
@@ -50,8 +50,14 @@ def _parse_error(index: int, line: int | None, column: int | None, message: str)
     return RawRecord(index=index, line=line, column=column, data=None, problems=(problem,))
 
 
-def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
-    """Read JSON Lines: one record per non-blank line, in constant memory."""
+def read_jsonl(
+    stream: BinaryIO, source: str, line_check: Callable[[bytes], str | None] | None = None
+) -> Iterator[RawRecord]:
+    """Read JSON Lines: one record per non-blank line, in constant memory.
+
+    With ``line_check``, a line it proves clean is yielded with ``clean_id`` set
+    and no data built; other lines are parsed as usual.
+    """
     del source
     index = 0
     for number, raw in enumerate(stream, 1):
@@ -59,6 +65,12 @@ def read_jsonl(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
         # Most lines start with "{"; only look for a blank line when one does not.
         if line[:1] != b"{" and not line.strip():
             continue
+        if line_check is not None:
+            clean_id = line_check(line)
+            if clean_id is not None:
+                yield RawRecord(index, number, None, None, clean_id=clean_id)
+                index += 1
+                continue
         try:
             data = _decode_json_line(line)
         except ValueError:

@@ -24,6 +24,7 @@ not an outcome id of framework 'adults' 1.0.0; did you mean 'seeing-people'?
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -40,6 +41,7 @@ from personal_outcomes._check import (
     latest_date_today,
     make_quick_check,
 )
+from personal_outcomes._fast_json import make_line_check
 from personal_outcomes._loading import Registry, bundled
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._raw import (
@@ -49,7 +51,7 @@ from personal_outcomes._raw import (
     UNREADABLE_FILE,
     RawRecord,
 )
-from personal_outcomes._readers import EXTENSIONS, FORMATS, READERS
+from personal_outcomes._readers import EXTENSIONS, FORMATS, READERS, read_jsonl
 from personal_outcomes._record_format import SAFE_RECORD_ID
 from personal_outcomes.errors import PersonalOutcomesError
 from personal_outcomes.records import OutcomesRecord
@@ -261,6 +263,7 @@ class Validator:
         self.today = today
         self.checker = Checker(self.registry, latest_date=today or latest_date_today())
         self._quick = make_quick_check(self.checker)
+        self.line_check = make_line_check(self.checker)
         self.include_values = include_values
 
     # ---- one record ---------------------------------------------------------------
@@ -397,6 +400,9 @@ class Validator:
         run = run if run is not None else Run()
         for name, fmt in zip(names, formats, strict=True):
             reader = READERS[fmt]
+            if fmt == "jsonl" and not every:
+                # Only issues are wanted: clean lines need not become dicts at all.
+                reader = functools.partial(read_jsonl, line_check=self.line_check)
             if name == STDIN:
                 stream = stdin if stdin is not None else sys.stdin.buffer
                 yield from self.run_records(reader(stream, name), name, run, every=every)
@@ -425,42 +431,49 @@ class Validator:
         run.sources.append(source)
         tick = run.on_progress
         for raw in raws:
-            data = raw.data
             run.records += 1
             if tick is not None and not run.records & _TICK:
                 tick(run)
-            if not raw.problems and quick(data):
-                record_id: object = data["record_id"]  # type: ignore[index]
-                if record_id not in seen:
-                    seen[record_id] = _pack(file_number, raw.index, raw.line)  # type: ignore[index]
-                    run.valid += 1
-                    if every:
-                        yield RecordResult(
-                            source=source,
-                            index=raw.index,
-                            line=raw.line,
-                            record_id=_safe_id(record_id),
-                            issues=(),
-                            data=data,
-                        )
+            record_id: object = raw.clean_id
+            if record_id is None:
+                data = raw.data
+                if raw.problems or not quick(data):
+                    result = self._full(raw, source)
+                    record_id = data.get("record_id") if type(data) is dict else None
+                    if type(record_id) is str:
+                        first = seen.get(record_id)
+                        if first is None:
+                            seen[record_id] = _pack(file_number, raw.index, raw.line)
+                        else:
+                            result = self.duplicate(result, _unpack(first, run.sources), record_id)
+                    self._count(result, run)
+                    yield result
                     continue
-                result = RecordResult(
-                    source=source,
-                    index=raw.index,
-                    line=raw.line,
-                    record_id=_safe_id(record_id),
-                    issues=(),
-                    data=data,
-                )
-            else:
-                result = self._full(raw, source)
-                record_id = data.get("record_id") if type(data) is dict else None
-            if type(record_id) is str:
-                first = seen.get(record_id)
-                if first is None:
-                    seen[record_id] = _pack(file_number, raw.index, raw.line)
-                else:
-                    result = self.duplicate(result, _unpack(first, run.sources), record_id)
+                record_id = data["record_id"]  # type: ignore[index]
+            # A clean record: only its id can still be wrong.
+            first = seen.get(record_id)  # type: ignore[call-overload]
+            if first is None:
+                seen[record_id] = _pack(file_number, raw.index, raw.line)  # type: ignore[index]
+                run.valid += 1
+                if every:
+                    yield RecordResult(
+                        source=source,
+                        index=raw.index,
+                        line=raw.line,
+                        record_id=_safe_id(record_id),
+                        issues=(),
+                        data=raw.data,
+                    )
+                continue
+            result = RecordResult(
+                source=source,
+                index=raw.index,
+                line=raw.line,
+                record_id=_safe_id(record_id),
+                issues=(),
+                data=raw.data,
+            )
+            result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
             self._count(result, run)
             yield result
 
