@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from personal_outcomes import validate_record
+from personal_outcomes import validate_files, validate_record
 
 TODAY = dt.date(2026, 11, 26)
 OUTCOME = "/outcomes/0"
@@ -119,3 +121,46 @@ def test_unknown_framework_still_checks_structure() -> None:
     assert first.message == "must be a review level id, not a number"
     no_status = _record(framework="elsewhere", stage="review")
     assert "needs a status" in validate_record(no_status, today=TODAY).issues[1].message
+
+
+@pytest.mark.parametrize(
+    ("record", "pointer", "message"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
+)
+def test_rule_in_json_lines(tmp_path: Path, record: Any, pointer: str, message: str) -> None:
+    """The JSON Lines path (which skips building clean records) finds the same issue."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [issue] = validate_files([path], today=TODAY).issues
+    assert (issue.pointer, issue.code) == (pointer, "schema")
+    assert message in issue.message
+
+
+MORE = [
+    _record(stage="review"),
+    _record(recorded_on="2027-01-01"),
+    _record(context={"team": " "}),
+    _record(context={"1 team": "x"}),
+    _record(notes=" "),
+    _record(framework_version="1.0.0", context={"team": "north"}, notes="Fine"),
+    _outcome(why_it_matters=" "),
+    _outcome(contributions=[{"by": "person", "what": " "}]),
+    _outcome(status="met"),
+    _outcome(status_note=" "),
+    _record(
+        stage="review",
+        outcomes=[{"outcome": "seeing-people", "what_matters": "x", "status": "done"}],
+    ),
+    _record(outcomes=[{"outcome": "seeing-people", "what_matters": "x"}] * 2),
+    _record(outcomes=[{"outcome": "seeing-people", "what_matters": " "}]),
+    _record(person_id="a b"),
+]
+
+
+@pytest.mark.parametrize("record", MORE)
+def test_json_lines_and_records_agree(tmp_path: Path, record: Any) -> None:
+    """A record gives the same issues from a JSON Lines file as from Python."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    from_file = [(i.pointer, i.code) for i in validate_files([path], today=TODAY).issues]
+    direct = [(i.pointer, i.code) for i in validate_record(record, today=TODAY).issues]
+    assert from_file == direct
