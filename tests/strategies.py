@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from personal_outcomes import bundled
@@ -84,6 +86,16 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
         {"id": level_id, "label": draw(TEXT), "description": draw(TEXT)}
         for level_id in draw(st.lists(IDS, min_size=1, max_size=4, unique=True))
     ]
+    # Labels that match once case and punctuation are ignored must name one outcome.
+    owners: dict[str, object] = {}
+    for outcome in outcomes:
+        texts = [outcome["label"]]
+        texts += [a["label"] for a in outcome.get("aliases", [])]  # type: ignore[attr-defined]
+        if "statement" in outcome:
+            texts.append(outcome["statement"]["text"])  # type: ignore[index]
+        for text in texts:
+            key = re.sub(r"[\W_]+", "", str(text).casefold())
+            assume(not key or owners.setdefault(key, outcome["id"]) == outcome["id"])
     version = ".".join(str(draw(st.integers(0, 20))) for _ in range(3))
     return {
         "id": draw(IDS),

@@ -98,7 +98,7 @@ def test_framework_dir(tmp_path: Path) -> None:
     assert "local-test" in out
     code, out, _ = cli("--framework-dir", str(tmp_path), "show", "local-test")
     assert code == 0
-    assert "old-outcome: An old outcome  (retired)" in out
+    assert "old-outcome: An old outcome  (retired, replaced by being-outdoors)" in out
 
 
 def test_bad_framework_dir(tmp_path: Path) -> None:

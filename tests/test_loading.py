@@ -229,3 +229,13 @@ def test_registry_from_frameworks() -> None:
     registry = Registry(frameworks=(bundled().get("adults"),))
     assert registry.origins == ("<data>",)
     assert registry.ids == ("adults",)
+
+
+def test_labels_must_not_clash(tmp_path: Path) -> None:
+    """Two outcomes whose labels match once case and punctuation are ignored are refused."""
+    text = _minimal_text().replace("label: An old outcome", "label: being OUTDOORS!")
+    with pytest.raises(InvalidFrameworkError) as info:
+        load_framework(_write(tmp_path, text))
+    [problem] = info.value.problems
+    assert problem.pointer == "/categories/0/outcomes/1/label"
+    assert "also a label of outcome 'being-outdoors'" in problem.message

@@ -62,7 +62,7 @@ def _parser(stdout: TextIO) -> _Parser:
         action="append",
         default=[],
         metavar="DIR",
-        help="also load the framework files (*.yaml) in DIR; may be given more than once",
+        help="also load the framework files (*.yaml, *.yml) in DIR; may be given more than once",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="list the known frameworks", out=stdout)

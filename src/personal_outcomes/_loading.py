@@ -15,7 +15,7 @@ from attrs import frozen
 
 from personal_outcomes._convert import structure_framework
 from personal_outcomes._framework_schema import FRAMEWORK_SCHEMA_NAME
-from personal_outcomes._model import Framework, closest
+from personal_outcomes._model import Framework, closest, normalise_label
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._yaml import YAMLDocument, describe_type, load_one
@@ -106,6 +106,7 @@ def _outcome_problems(
         statement = cast("dict[str, str] | None", outcome.get("statement"))
         if statement is not None and statement["source"] not in keys:
             yield (*path, "statement", "source"), "names a source key that is not defined"
+    yield from _label_clashes(outcomes)
     for path, outcome in outcomes:
         replacement = outcome.get("replaced_by")
         if replacement is None:
@@ -114,6 +115,31 @@ def _outcome_problems(
             yield (*path, "replaced_by"), "an outcome cannot replace itself"
         elif replacement not in ids:
             yield (*path, "replaced_by"), "names an outcome id that is not in this framework"
+
+
+def _label_clashes(
+    outcomes: list[tuple[NodePath, dict[str, object]]],
+) -> Iterator[tuple[NodePath, str]]:
+    """Labels found by lookup (ignoring case, spacing, punctuation) name one outcome only."""
+    owners: dict[str, object] = {}
+    for path, outcome in outcomes:
+        labels: list[tuple[NodePath, str]] = [((*path, "label"), cast("str", outcome["label"]))]
+        aliases = cast("list[dict[str, str]]", outcome.get("aliases", []))
+        labels += [((*path, "aliases", i, "label"), a["label"]) for i, a in enumerate(aliases)]
+        statement = cast("dict[str, str] | None", outcome.get("statement"))
+        if statement is not None:
+            labels.append(((*path, "statement", "text"), statement["text"]))
+        for label_path, label in labels:
+            key = normalise_label(label)
+            owner = owners.setdefault(key, outcome["id"]) if key else outcome["id"]
+            if owner != outcome["id"]:
+                yield (
+                    label_path,
+                    (
+                        f"this label is also a label of outcome {owner!r} (ignoring case, spacing "
+                        "and punctuation), so a lookup by label would be ambiguous; reword one"
+                    ),
+                )
 
 
 def _alias_problems(

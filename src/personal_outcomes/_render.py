@@ -7,6 +7,13 @@ import textwrap
 from personal_outcomes._model import Framework, Outcome
 
 
+def _count(items: tuple[object, ...], noun: str) -> str:
+    if len(items) == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{len(items)} {plural}"
+
+
 def _also(outcome: Outcome) -> str:
     return "; ".join(f"{alias.label} ({alias.source})" for alias in outcome.aliases)
 
@@ -20,7 +27,7 @@ def framework_text(framework: Framework, width: int = 88) -> str:
     lines = [framework.title, "=" * len(framework.title)]
     lines.append(
         f"id: {framework.id}   version: {framework.version}   "
-        f"outcomes: {len(framework.outcomes)} in {len(framework.categories)} categories"
+        f"outcomes: {len(framework.outcomes)} in {_count(framework.categories, 'category')}"
     )
     lines.extend(wrap(f"For: {framework.population}", ""))
     canonical = framework.source(framework.canonical_source)
@@ -29,7 +36,10 @@ def framework_text(framework: Framework, width: int = 88) -> str:
         lines.extend(["", f"{category.label} [{category.id}, type {category.type}]"])
         lines.extend(wrap(category.description, "  "))
         for outcome in category:
-            retired = "  (retired)" if outcome.retired else ""
+            retired = ""
+            if outcome.retired:
+                instead = f", replaced by {outcome.replaced_by}" if outcome.replaced_by else ""
+                retired = f"  (retired{instead})"
             lines.append(f"  - {outcome.id}: {outcome.label}{retired}")
             if outcome.aliases:
                 lines.extend(wrap(f"also published as: {_also(outcome)}", "      "))
@@ -58,7 +68,8 @@ def framework_markdown(framework: Framework) -> str:
         "",
         (
             f"Framework id `{framework.id}`, data version {framework.version}: "
-            f"{len(framework.outcomes)} outcomes in {len(framework.categories)} categories."
+            f"{_count(framework.outcomes, 'outcome')} in "
+            f"{_count(framework.categories, 'category')}."
         ),
         "",
         f"**Who it is for.** {framework.population}",
