@@ -58,9 +58,6 @@ nitpick_ignore = [
     ("py:mod", "importlib.resources"),
     # A foreign library's exception, named in OutcomesRecord.from_data's docstring.
     ("py:class", "cattrs.errors.ClassValidationError"),
-    # records.py's docstrings name the top-level re-export; autodoc documents the
-    # function once, as personal_outcomes.validation.validate_record.
-    ("py:func", "personal_outcomes.validate_record"),
     # The private base class of the four Unknown...Error lookups; the reference
     # documents its fields on the page instead.
     ("py:class", "personal_outcomes.errors._UnknownInFrameworkError"),

@@ -254,3 +254,6 @@ def test_schema_command(framework: str | None) -> None:
     expected = "adults-1.0.0.schema.json" if framework else "record.schema.json"
     assert schema["$id"].endswith(expected)
     assert cli("schema", "nobody")[0] == 2
+    code, _, err = cli("schema", "--framework-version", "1.0.0")
+    assert code == 2
+    assert "--framework-version needs a FRAMEWORK" in err

@@ -440,6 +440,27 @@ def test_a_bad_row_spoils_only_itself(row: str, message: str) -> None:
     assert problem.message == message
 
 
+def test_a_bad_row_inside_a_record_spoils_that_record() -> None:
+    """A bad row between rows of one record goes with it, not into a record of its own."""
+    records = _read(
+        _text(HEADER, f"r0,{ROW}", f"r1,{ROW}", f"r1,{ROW},extra", f"r1,{ROW}", f"r2,{ROW}")
+    )
+    assert [(r.index, r.line, r.data is None) for r in records] == [
+        (0, 2, False),
+        (1, 3, False),
+        (2, 6, False),
+    ]
+    assert len(_data(records[1])["outcomes"]) == 2
+    [problem] = records[1].problems
+    assert (problem.line, problem.code) == (4, PARSE_ERROR)
+
+
+def test_a_bad_row_at_the_end_is_its_own_record() -> None:
+    """A bad last row, after a record's rows, is a record of its own."""
+    records = _read(_text(HEADER, f"r1,{ROW}", f"r1,{ROW},extra"))
+    assert [(r.index, r.line, r.data is None) for r in records] == [(0, 2, False), (1, 3, True)]
+
+
 def test_bad_quoting_inside_a_multiline_row_resumes_after_that_line() -> None:
     """After a quoting fault the reader resumes on the next line, with its number."""
     records = _read(_text(HEADER, f'r1,{ROW[:-8]},"one', 'two"x', f"r2,{ROW}"))

@@ -223,7 +223,7 @@ def test_streams_and_standard_input() -> None:
 def test_format_from_name_or_option() -> None:
     """The format comes from the file name ending, or must be given."""
     assert format_for("a.ndjson") == "jsonl"
-    with pytest.raises(UnknownFormatError, match="give it with --input-format"):
+    with pytest.raises(UnknownFormatError, match="with --input-format, or input_format= in Python"):
         format_for("records.txt")
     with pytest.raises(UnknownFormatError):
         format_for("-")

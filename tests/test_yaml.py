@@ -63,6 +63,7 @@ def _located(error: PersonalOutcomesError) -> tuple[str, int | None, int | None,
         ("control-character.yaml", YAMLSyntaxError, 1, 10, ""),
         ("latin-1.yaml", EncodingError, 1, 10, ""),
         ("empty.yaml", YAMLSyntaxError, 1, 1, ""),
+        ("tag-mismatch.yaml", UnsupportedYAMLError, 1, 4, "/a"),
     ],
 )
 def test_hazard_is_a_located_error(

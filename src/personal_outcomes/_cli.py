@@ -270,7 +270,10 @@ def _summary(report: Report) -> str:
 def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with these arguments; return the exit code."""
     try:
-        args = _parser(stdout).parse_args(list(arguments))
+        parser = _parser(stdout)
+        args = parser.parse_args(list(arguments))
+        if args.command == "schema" and args.framework_version and not args.framework:
+            parser.error("schema: --framework-version needs a FRAMEWORK")
     except _UsageError as err:
         stderr.write(str(err))
         return EXIT_USAGE

@@ -121,7 +121,7 @@ class _RowPositions:
         return False
 
 
-_Unit = tuple[list[list[str]], list[int]] | RawProblem
+_Unit = tuple[list[list[str]], list[int], list[RawProblem]] | RawProblem
 
 
 class _Reader(Protocol):
@@ -167,7 +167,7 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
         if isinstance(unit, RawProblem):
             yield _unread(unit, index=index, header=header, extra=extra)
         else:
-            yield _record(header, *unit, index, extra)
+            yield _record(header, *unit, index=index, extra=extra)
     if index < 0 and header.problems:
         yield RawRecord(
             index=0,
@@ -401,28 +401,39 @@ def _rows(reader: _Reader, width: int) -> Iterator[tuple[int, list[str] | RawPro
 
 
 def _units(reader: _Reader, header: _Header) -> Iterator[_Unit]:
-    """Yield the rows of each record (adjacent rows with the same record_id), or a bad row."""
+    """Yield the rows of each record (adjacent rows with the same record_id), or a bad row.
+
+    A bad row between two rows of the same record belongs to that record: it
+    spoils the record (its parse-error goes with it) instead of splitting it in
+    two. A bad row anywhere else is a record of its own.
+    """
     key_index = header.record_id
     rows: list[list[str]] = []
     starts: list[int] = []
+    spoilt: list[RawProblem] = []
+    pending: list[RawProblem] = []
     key = ""
     for start, row in _rows(reader, header.width):
         if isinstance(row, RawProblem):
             if rows:
-                yield rows, starts
-                rows, starts = [], []
-            yield row
+                pending.append(row)
+            else:
+                yield row
         elif rows and key_index is not None and row[key_index] == key:
+            spoilt.extend(pending)
+            pending = []
             rows.append(row)
             starts.append(start)
         else:
             if rows:
-                yield rows, starts
-            rows, starts = [row], [start]
+                yield rows, starts, spoilt
+            yield from pending
+            rows, starts, spoilt, pending = [row], [start], [], []
             if key_index is not None:
                 key = row[key_index]
     if rows:
-        yield rows, starts
+        yield rows, starts, spoilt
+    yield from pending
 
 
 def _ragged(cells: int, width: int) -> str:
@@ -440,11 +451,13 @@ def _record(
     header: _Header,
     rows: list[list[str]],
     starts: list[int],
+    spoilt: list[RawProblem],
+    *,
     index: int,
     extra: tuple[RawProblem, ...],
 ) -> RawRecord:
-    """Build one record's data from its rows."""
-    problems = list(extra)
+    """Build one record's data from its rows (and the bad rows found among them)."""
+    problems = [*extra, *spoilt]
     first = rows[0]
     data: dict[str, object] = {name: first[i] for name, i in header.record_cells if first[i]}
     context = {name: first[i] for name, i in header.context_cells if first[i]}

@@ -144,6 +144,10 @@ def _syntax_error(err: yaml.YAMLError, source: str, text: str) -> InputError:
     return YAMLSyntaxError(source=source, problem=problem)  # pragma: no cover
 
 
+class _TagMismatch(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """An explicitly tagged scalar whose text does not fit its tag."""
+
+
 class _StreamEnded(Exception):  # noqa: N818 (control flow, never leaves this module)
     """Stops reading a stream after a fault the parser cannot recover from."""
 
@@ -208,6 +212,14 @@ class _Builder:
             top.container[top.key] = value
             top.key = None
 
+    def mismatch(self, event: events.Event, path: Path) -> InputError:
+        return self.error(
+            UnsupportedYAMLError,
+            event,
+            path,
+            "this value does not fit the YAML tag written before it; remove the tag",
+        )
+
     def wants_key(self) -> bool:
         return (
             bool(self.stack)
@@ -218,7 +230,10 @@ class _Builder:
     def add_key(self, event: events.ScalarEvent) -> InputError | None:
         top = self.stack[-1]
         assert isinstance(top.container, dict)  # noqa: S101 (wants_key checked it)
-        key, plain_text = self.scalar(event)
+        try:
+            key, plain_text = self.scalar(event)
+        except _TagMismatch:
+            return self.mismatch(event, top.path)
         if not isinstance(key, str):
             return self.error(
                 UnsupportedYAMLError,
@@ -243,9 +258,12 @@ class _Builder:
         return None
 
     def scalar(self, event: events.ScalarEvent) -> tuple[object, str | None]:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        implicit = event.tag is None or event.tag == "!"
+        tag = str(
+            self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            if implicit
+            else event.tag
+        )
         node = yaml.ScalarNode(tag, event.value, None, None, event.style)
         constructor = self.constructor.yaml_constructors.get(tag)
         if tag == _TAG + "str" or constructor is None:
@@ -254,12 +272,15 @@ class _Builder:
             return event.value, None
         try:
             value = constructor(self.constructor, node)
-        except ValueError:
-            # An impossible bare date such as 2026-02-30: keep the text, so the
-            # date check reports it as not a real date instead of crashing.
+        except (ValueError, TypeError, AttributeError, KeyError) as err:
+            if not implicit:  # an explicit tag on a value it does not fit: !!bool maybe
+                raise _TagMismatch from err
+            # An impossible bare date such as 2026-02-30: keep the text as written,
+            # so the date check reports it instead of the reader crashing.
             return event.value, None
-        # PyYAML marks a plain (unquoted) scalar with style None, libyaml with "".
-        plain = event.value if not event.style else None
+        # Only an unquoted, untagged scalar changed type behind the writer's back.
+        # (PyYAML marks a plain scalar with style None, libyaml with "".)
+        plain = event.value if implicit and not event.style else None
         return value, plain
 
     def event(self, event: events.Event) -> InputError | None:  # noqa: PLR0911
@@ -284,7 +305,10 @@ class _Builder:
             if self.wants_key():
                 return self.add_key(event)
             path = self.next_path()
-            value, plain = self.scalar(event)
+            try:
+                value, plain = self.scalar(event)
+            except _TagMismatch:
+                return self.mismatch(event, path)
             if plain is not None:
                 self.typed_plain[path] = plain
             self.attach(value, event, path)

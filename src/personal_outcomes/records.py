@@ -75,7 +75,7 @@ class OutcomesRecord:
     """One personal-outcomes record.
 
     ``context`` is a read-only mapping of grouping fields (team, service...).
-    Use :func:`personal_outcomes.validate_record` to check a record; typed
+    Use :func:`~personal_outcomes.validation.validate_record` to check a record; typed
     objects can hold data the format forbids (an unknown outcome id, say) until
     they are checked.
     """
@@ -98,7 +98,7 @@ class OutcomesRecord:
     def from_data(cls, data: Mapping[str, object]) -> OutcomesRecord:
         """Build a record from plain data that has passed validation.
 
-        Check the data first (:func:`personal_outcomes.validate_record`); data
+        Check the data first (:func:`~personal_outcomes.validation.validate_record`); data
         that breaks the format raises :class:`cattrs.errors.ClassValidationError`
         here, not a located issue.
         """

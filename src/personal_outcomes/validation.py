@@ -97,8 +97,8 @@ class UnknownFormatError(PersonalOutcomesError):
         endings = ", ".join(sorted(EXTENSIONS))
         return (
             f"{self.source}: cannot tell the input format from the file name "
-            f"(known endings: {endings}); give it with --input-format "
-            f"({', '.join(FORMATS)})"
+            f"(known endings: {endings}); name the format ({', '.join(FORMATS)}) "
+            "with --input-format, or input_format= in Python"
         )
 
 
@@ -357,7 +357,7 @@ class Validator:
     def iter_stream(
         self, stream: BinaryIO, *, source: str, input_format: str | None = None
     ) -> Iterator[RecordResult]:
-        """Check every record of a binary stream, lazily, in constant memory.
+        """Check every record of a binary stream, lazily (see the readers on memory).
 
         Record ids are compared across the records of this stream only; use
         :meth:`iter_files` to compare them across several files.
