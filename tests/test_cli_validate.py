@@ -179,6 +179,8 @@ def test_framework_dir_for_records(tmp_path: Path) -> None:
     code, out, _ = cli("--framework-dir", str(tmp_path / "fw"), "validate", TODAY, str(path))
     assert code == 0
     assert "retired-outcome (warning)" in out
+    after = cli("validate", "--framework-dir", str(tmp_path / "fw"), TODAY, str(path))
+    assert after == (code, out, "")
 
 
 @pytest.mark.parametrize("workers", ["processes", "threads"])

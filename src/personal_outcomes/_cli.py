@@ -64,9 +64,19 @@ def _parser(stdout: TextIO) -> _Parser:
         metavar="DIR",
         help="also load the framework files (*.yaml, *.yml) in DIR; may be given more than once",
     )
+    # --framework-dir is accepted after the command too (validate --framework-dir DIR ...).
+    local = _Parser(add_help=False, out=stdout)
+    local.add_argument(
+        "--framework-dir",
+        dest="command_framework_dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load the framework files (*.yaml, *.yml) in DIR",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("list", help="list the known frameworks", out=stdout)
-    show = commands.add_parser("show", help="show one framework", out=stdout)
+    commands.add_parser("list", help="list the known frameworks", out=stdout, parents=[local])
+    show = commands.add_parser("show", help="show one framework", out=stdout, parents=[local])
     show.add_argument("framework", metavar="FRAMEWORK", help="a framework id, e.g. adults")
     show.add_argument(
         "--framework-version",
@@ -88,6 +98,7 @@ def _parser(stdout: TextIO) -> _Parser:
             "be opened."
         ),
         out=stdout,
+        parents=[local],
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
     validate.add_argument(
@@ -130,6 +141,7 @@ def _parser(stdout: TextIO) -> _Parser:
         "schema",
         help="print the JSON Schema of records (generic, or for one framework)",
         out=stdout,
+        parents=[local],
     )
     schema.add_argument(
         "framework", nargs="?", metavar="FRAMEWORK", help="a framework id (default: generic)"
@@ -163,7 +175,7 @@ def _date(text: str) -> dt.date:
 
 def _registry(args: argparse.Namespace) -> Registry:
     registry = bundled()
-    for folder in args.framework_dir:
+    for folder in [*args.framework_dir, *args.command_framework_dir]:
         registry = registry.with_directory(folder)
     return registry
 
