@@ -43,6 +43,15 @@ pytest: $(VENV)/.installed-dev
 docs: $(VENV)/.installed-dev
 	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
 
+# Speed and memory against jsonschema and pydantic baselines; rewrites benchmarks/README.md.
+# A few minutes; the first run also generates about 1.3 GB of data into benchmarks/_data/.
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/run.py
+
 # Record the hashes of the framework data after a deliberate, version-bumped change.
 manifest: $(VENV)/.installed
 	$(PY) tools/update_manifest.py

@@ -36,6 +36,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 README = HERE / "README.md"
 LAST_RUN = DATA / "last-run.json"
+#: Bytecode of every contender goes here, not next to the sources (see child_environment).
+PYCACHE = DATA / "pycache"
 PYTHON = sys.executable
 
 #: Goals from the issue, all with every framework-aware check on.
@@ -196,6 +198,19 @@ class Measurement:
         return max(self.seconds) / min(self.seconds) - 1
 
 
+def child_environment() -> dict[str, str]:
+    """Return the environment of the timed processes.
+
+    Every contender starts from compiled bytecode, as an installed package does: bytecode
+    writing is switched on (some environments set PYTHONDONTWRITEBYTECODE) and kept under
+    benchmarks/_data/pycache, so nothing is written next to the sources.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 def run_once(contender: Contender, path: Path) -> tuple[float, float, int, dict[str, int]]:
     """Run one process; return wall seconds, CPU seconds, peak RSS (KiB) and its counts."""
     arguments = contender.arguments(path)
@@ -203,7 +218,8 @@ def run_once(contender: Contender, path: Path) -> tuple[float, float, int, dict[
         out, err = Path(folder, "stdout"), Path(folder, "stderr")
         # A small starter process runs the command and reports on it (see _measure.py).
         starter = [PYTHON, "-S", str(HERE / "_measure.py"), str(out), str(err), *arguments]
-        report = json.loads(subprocess.run(starter, capture_output=True, check=True).stdout)
+        done = subprocess.run(starter, capture_output=True, check=True, env=child_environment())
+        report = json.loads(done.stdout)
         stdout = out.read_text(encoding="utf-8")
         stderr = err.read_text(encoding="utf-8", errors="replace")
     if report["exit_code"] not in contender.exit_codes:
@@ -219,6 +235,13 @@ def run_once(contender: Contender, path: Path) -> tuple[float, float, int, dict[
 
 
 Task = tuple[str, Contender, Path, int]  # (table, contender, file, records in it)
+
+
+def warm_up(contenders: Sequence[Contender], empty: Path) -> None:
+    """Run each contender once, unmeasured, so that its bytecode is compiled and cached."""
+    _say("warming up (bytecode caches)")
+    for contender in {contender.key: contender for contender in contenders}.values():
+        run_once(contender, empty)
 
 
 def measure(tasks: Sequence[Task], repeats: int) -> dict[str, dict[str, Measurement]]:
@@ -774,6 +797,10 @@ Each contender also runs by itself, e.g.
   that a drift in the machine's speed touches all alike; {large_runs} each on {large}.
   **records/s** is records / that time, start-up included. **start-up** is the same command
   on an empty file. **CPU s** is user + system time (mean of the runs), workers included.
+- **Bytecode**: every contender runs with bytecode writing on and
+  `PYTHONPYCACHEPREFIX=benchmarks/_data/pycache`, after one unmeasured warm-up run, so each
+  starts from compiled bytecode as an installed package would (and nothing is written next
+  to the sources).
 - **Memory**: the child's peak resident set size (`ru_maxrss` from `os.wait4`). With
   `--jobs 2` it is the largest single process (the parent or a worker), not their sum.
 {jsonschema_text}
@@ -1088,6 +1115,7 @@ def main() -> None:
     elif args.full_jsonschema:
         main_contenders.append(JSONSCHEMA)
     tasks += [("main", c, files[main_size], main_size) for c in main_contenders]
+    warm_up([task[1] for task in tasks], empty)
     _say(f"start-up, {_short(small)} and {_short(main_size)} records, round-robin")
     tables = measure(tasks, repeats)
     at_small = tables["small"]
