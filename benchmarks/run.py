@@ -62,6 +62,7 @@ PACKAGES = (
     "pydantic",
     "pydantic-core",
     "orjson",
+    "msgspec",
     "attrs",
     "cattrs",
     "PyYAML",

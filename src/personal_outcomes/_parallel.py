@@ -19,15 +19,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Final
 
-import attrs
-
 from personal_outcomes._readers import read_jsonl
 from personal_outcomes.validation import (
     STDIN,
+    Issue,
     RecordResult,
     Run,
     Validator,
     format_for,
+    relative_position,
 )
 
 #: Bytes of a JSON Lines file given to a worker at a time.
@@ -42,31 +42,51 @@ def _start_worker(settings: tuple[object, ...]) -> None:
     _worker = Validator(registry, today=today, include_values=include_values)  # type: ignore[arg-type]
 
 
-_Chunk = tuple[int, list[object], list[int | None], list[tuple[int, RecordResult]]]
+#: An issue as sent from a worker: (line, column, record_id, pointer, code, severity,
+#: message, value). Plain tuples pickle several times faster than attrs objects.
+_IssueRow = tuple[int | None, int | None, str | None, str, str, str, str, str | None]
+#: A record with issues: (number in the chunk, line, record_id, spoiled, issues).
+_ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
+_Chunk = tuple[int, int, list[str], list[int], list[_ResultRow]]
 
 
 def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
-    """Check one chunk; return its line count, every record's id and line, and issues."""
+    """Check one chunk; return its line and record counts, its ids, and its issues."""
     path, source, start, end = task
     assert _worker is not None  # noqa: S101 (set by the pool's initializer)
     with Path(path).open("rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
-    ids: list[object] = []
-    lines: list[int | None] = []
-    flagged: list[tuple[int, RecordResult]] = []
+    keys: list[str] = []
+    places: list[int] = []
+    flagged: list[_ResultRow] = []
+    number = -1
     raws = read_jsonl(io.BytesIO(data), source, line_check=_worker.line_check)
     for number, raw in enumerate(raws):
-        lines.append(raw.line)
-        if raw.clean_id is not None:
-            ids.append(raw.clean_id)
-            continue
-        record = raw.data
-        ids.append(record.get("record_id") if type(record) is dict else None)
-        result = _worker.check_raw(raw, source)
-        if result.issues:
-            flagged.append((number, attrs.evolve(result, data=None)))
-    return data.count(b"\n"), ids, lines, flagged
+        key: object = raw.clean_id
+        if key is None:
+            record = raw.data
+            key = record.get("record_id") if type(record) is dict else None
+            result = _worker.check_raw(raw, source)
+            if result.issues:
+                issues = [
+                    (
+                        i.line,
+                        i.column,
+                        i.record_id,
+                        i.pointer,
+                        i.code,
+                        i.severity,
+                        i.message,
+                        i.value,
+                    )
+                    for i in result.issues
+                ]
+                flagged.append((number, result.line, result.record_id, result.spoiled, issues))
+        if type(key) is str:
+            keys.append(key)
+            places.append(relative_position(number, raw.line))
+    return data.count(b"\n"), number + 1, keys, places, flagged
 
 
 def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
@@ -80,17 +100,31 @@ def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
             start = end
 
 
-def _shift(result: RecordResult, index: int, lines: int) -> RecordResult:
-    issues = tuple(
-        attrs.evolve(
-            issue,
-            record=index,
-            line=None if issue.line is None else issue.line + lines,
-        )
-        for issue in result.issues
+def _result(row: _ResultRow, source: str, index: int, lines: int) -> RecordResult:
+    """Build a worker's result in its place in the file: renumbered record and lines."""
+    _, line, record_id, spoiled, issues = row
+    return RecordResult(
+        source=source,
+        index=index,
+        line=None if line is None else line + lines,
+        record_id=record_id,
+        issues=tuple(
+            Issue(
+                source=source,
+                line=None if at is None else at + lines,
+                column=column,
+                record=index,
+                record_id=record_id,
+                pointer=pointer,
+                code=code,
+                severity=severity,
+                message=message,
+                value=value,
+            )
+            for at, column, record_id, pointer, code, severity, message, value in issues
+        ),
+        spoiled=spoiled,
     )
-    line = None if result.line is None else result.line + lines
-    return attrs.evolve(result, index=index, line=line, issues=issues)
 
 
 def make_pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
@@ -131,13 +165,19 @@ def _scan_file(
     offset = 0
     first = 0
     run.position = None
-    for chunk_lines, ids, lines, flagged in pool.imap(_check_chunk, tasks):
-        results = {number: _shift(result, first + number, offset) for number, result in flagged}
-        shifted = [None if line is None else line + offset for line in lines]
+    for chunk_lines, count, keys, places, flagged in pool.imap(_check_chunk, tasks):
+        results = {row[0]: _result(row, name, first + row[0], offset) for row in flagged}
         yield from validator.merge_chunk(
-            ids, shifted, results, run=run, file_number=file_number, first=first
+            count,
+            keys,
+            places,
+            results,
+            run=run,
+            file_number=file_number,
+            first=first,
+            offset=offset,
         )
         offset += chunk_lines
-        first += len(ids)
+        first += count
         if run.on_progress is not None:
             run.on_progress(run)

@@ -479,41 +479,51 @@ class Validator:
 
     def merge_chunk(
         self,
-        ids: list[object],
-        lines: list[int | None],
+        count: int,
+        keys: list[str],
+        relative: list[int],
         results: dict[int, RecordResult],
         *,
         run: Run,
         file_number: int,
         first: int,
+        offset: int,
     ) -> Iterator[RecordResult]:
         """Count a chunk checked elsewhere and find its duplicate ids (internal).
 
-        ``ids`` and ``lines`` are every record's id and line; ``results`` holds
-        the records with issues, by their number in the chunk.
+        ``count`` records start at record ``first`` and line ``offset + 1`` of
+        the file; ``keys`` are their record_ids (where they have one) and
+        ``relative`` where each was, packed as :func:`relative_position` does;
+        ``results`` holds the records with issues, by their number in the chunk.
         """
         seen = run.seen
-        source = run.sources[file_number]
-        for number, record_id in enumerate(ids):
-            run.records += 1
-            result = results.get(number)
-            if type(record_id) is str:
-                packed = seen.get(record_id)
-                if packed is None:
-                    seen[record_id] = _pack(file_number, first + number, lines[number])
-                else:
-                    if result is None:
-                        result = RecordResult(
-                            source=source,
-                            index=first + number,
-                            line=lines[number],
-                            record_id=_safe_id(record_id),
-                            issues=(),
-                        )
-                    result = self.duplicate(result, _unpack(packed, run.sources), record_id)
-            if result is None:
-                run.valid += 1
-                continue
+        base = _pack(file_number, first, offset)
+        run.records += count
+        # Set and dict operations in C find the few duplicates; only they cost Python.
+        packed = list(map(base.__add__, relative))
+        firsts = dict(zip(reversed(keys), reversed(packed), strict=True))  # first place wins
+        before = firsts.keys() & seen.keys()
+        if before or len(firsts) != len(keys):
+            source = run.sources[file_number]
+            for key, place, here in zip(keys, relative, packed, strict=True):
+                if key not in before and firsts[key] == here:
+                    continue
+                number, line = divmod(place, _SHIFT)
+                result = results.get(number) or RecordResult(
+                    source=source,
+                    index=first + number,
+                    line=line + offset if line else None,
+                    record_id=_safe_id(key),
+                    issues=(),
+                )
+                earlier = seen[key] if key in before else firsts[key]
+                results[number] = self.duplicate(result, _unpack(earlier, run.sources), key)
+            for key in before:
+                del firsts[key]
+        seen.update(firsts)
+        run.valid += count - len(results)
+        for number in sorted(results):
+            result = results[number]
             self._count(result, run)
             yield result
 
@@ -591,6 +601,11 @@ _TICK = 4095  # report progress every 4,096 records
 def _pack(file_number: int, index: int, line: int | None) -> int:
     """Pack where a record_id was first seen into one int (the index stays small)."""
     return (file_number * _SHIFT + index) * _SHIFT + (line or 0)
+
+
+def relative_position(number: int, line: int | None) -> int:
+    """Pack a record's number and line within a chunk, for :meth:`Validator.merge_chunk`."""
+    return number * _SHIFT + (line or 0)
 
 
 def _unpack(packed: int, sources: list[str]) -> tuple[str, int, int | None]:
