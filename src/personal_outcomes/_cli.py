@@ -255,7 +255,8 @@ def _validate(registry: Registry, args: argparse.Namespace, stdout: TextIO, stde
         progress.clear()
     report = run.report(tuple(kept), truncated=truncated)
     if args.format == "json":
-        json.dump(report.to_dict(), stdout, ensure_ascii=False, indent=2)
+        # One write: json.dump would write the report in thousands of small pieces.
+        stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         stdout.write("\n")
     else:
         stdout.write(_summary(report))

@@ -28,35 +28,29 @@ from attrs import frozen
 
 from personal_outcomes._pointer import Path
 from personal_outcomes._raw import PARSE_ERROR, SCHEMA, RawProblem, RawRecord
+from personal_outcomes._record_format import (
+    CONTEXT_KEY_PATTERN,
+    KEY_LIKE,
+    OUTCOME_FIELDS,
+    OUTCOME_REQUIRED,
+    RECORD_FIELDS,
+    RECORD_REQUIRED,
+)
 
+_NOT_COLUMNS: Final = ("context", "outcomes")  # context.NAME columns; one row per outcome
 #: Record-level columns, in the order :func:`write_csv` writes them.
-RECORD_COLUMNS: Final = (
-    "record_id",
-    "framework",
-    "framework_version",
-    "person_id",
-    "recorded_on",
-    "stage",
-    "notes",
-)
+RECORD_COLUMNS: Final = tuple(name for name in RECORD_FIELDS if name not in _NOT_COLUMNS)
 #: Outcome-level columns, in the order :func:`write_csv` writes them (after the context ones).
-OUTCOME_COLUMNS: Final = (
-    "outcome",
-    "what_matters",
-    "why_it_matters",
-    "contributions",
-    "status",
-    "status_note",
-)
+OUTCOME_COLUMNS: Final = OUTCOME_FIELDS
 #: Columns every CSV file of records must have.
 REQUIRED_COLUMNS: Final = frozenset(
-    {"record_id", "framework", "person_id", "recorded_on", "stage", "outcome", "what_matters"}
+    {name for name in RECORD_REQUIRED if name not in _NOT_COLUMNS} | set(OUTCOME_REQUIRED)
 )
 #: A context field NAME is the column ``context.NAME``.
 CONTEXT_PREFIX: Final = "context."
 
-_CONTEXT_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
-_KEYLIKE: Final = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_CONTEXT_NAME: Final = re.compile(CONTEXT_KEY_PATTERN.removeprefix("^").removesuffix("$"))
+_KEYLIKE: Final = KEY_LIKE
 _KNOWN: Final = frozenset(RECORD_COLUMNS + OUTCOME_COLUMNS)
 _RECORD_KEYS: Final = frozenset({*RECORD_COLUMNS, "context", "outcomes"})
 _OUTCOME_KEYS: Final = frozenset(OUTCOME_COLUMNS)

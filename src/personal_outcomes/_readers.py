@@ -100,15 +100,22 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
+def _read_text(stream: BinaryIO) -> str | RawRecord:
+    """Read a whole stream as UTF-8 text (a BOM allowed), or the parse-error saying why not."""
+    data = stream.read().removeprefix(_BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+
+
 def read_json(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
     """Read a JSON document holding one record or an array of records."""
     del source
-    data = stream.read().removeprefix(_BOM)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        yield _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+    text = _read_text(stream)
+    if isinstance(text, RawRecord):
+        yield text
         return
     decoder = json.JSONDecoder()
     start = _skip_space(text, 0)
@@ -230,12 +237,9 @@ def _yaml_record(document: YAMLDocument, index: int, prefix: Path, data: object)
 
 def read_yaml(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
     """Read YAML: one record, a list of records, or a stream of documents of either."""
-    data = stream.read().removeprefix(_BOM)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        yield _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+    text = _read_text(stream)
+    if isinstance(text, RawRecord):
+        yield text
         return
     index = 0
     for item in iter_documents(text, source):
