@@ -35,6 +35,10 @@ def test_wheel_contents(dist: Path) -> None:
         "personal_outcomes/frameworks/carers.yaml",
         "personal_outcomes/frameworks/care-homes.yaml",
         "personal_outcomes/schemas/framework.schema.json",
+        "personal_outcomes/schemas/record.schema.json",
+        "personal_outcomes/schemas/records/adults-1.0.0.schema.json",
+        "personal_outcomes/schemas/records/carers-1.0.0.schema.json",
+        "personal_outcomes/schemas/records/care-homes-1.0.0.schema.json",
         "personal_outcomes/py.typed",
     ):
         assert expected in names
@@ -81,3 +85,13 @@ def test_installed_wheel_loads_every_framework(dist: Path, tmp_path: Path) -> No
         cwd=tmp_path,
     )
     assert "care-homes" in command.stdout
+    example = ROOT / "examples" / "records" / "carers.jsonl"
+    checked = subprocess.run(
+        [str(env / "bin" / "personal-outcomes"), "validate", "--today", "2026-11-26", str(example)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 1
+    assert checked.stdout.endswith("3 records: 2 valid, 1 invalid (1 errors, 0 warnings)\n")
