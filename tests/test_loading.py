@@ -239,3 +239,22 @@ def test_labels_must_not_clash(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.pointer == "/categories/0/outcomes/1/label"
     assert "also a label of outcome 'being-outdoors'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pointer"),
+    [
+        ('version: "1.0.0"', 'version: "1.0.0\\n"', "/version"),
+        ("  - id: quality-of-life", '  - id: "quality-of-life\\n"', "/categories/0/id"),
+        ("canonical_source: LOCAL2026", 'canonical_source: "LOCAL2026\\n"', "/canonical_source"),
+    ],
+)
+def test_a_trailing_newline_is_not_part_of_an_id(
+    tmp_path: Path, old: str, new: str, pointer: str
+) -> None:
+    """Ids, versions and keys must match their pattern to the very end (no final newline)."""
+    text = _minimal_text()
+    assert old in text
+    with pytest.raises(InvalidFrameworkError) as info:
+        load_framework(_write(tmp_path, text.replace(old, new)))
+    assert pointer in [p.pointer for p in info.value.problems]

@@ -16,6 +16,7 @@ import io
 import json
 
 import jsonschema
+import pytest
 import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -90,6 +91,34 @@ def test_checker_agrees_with_the_published_schema(data: object) -> None:
     verdict = _schema_valid(data)
     if verdict is not None:
         assert verdict == (_errors(data) == []), _full(data)
+
+
+BASE = {
+    "record_id": "r",
+    "framework": "adults",
+    "person_id": "p",
+    "recorded_on": "2026-03-01",
+    "stage": "assessment",
+    "outcomes": [{"outcome": "seeing-people", "what_matters": "x"}],
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"record_id": "r\n"},
+        {"person_id": "p\n"},
+        {"framework_version": "1.0.0\n"},
+        {"recorded_on": "2026-03-01\n"},
+        {"context": {"team\n": "x"}},
+        {"context": {"team": "x"}},
+    ],
+)
+def test_schema_and_checker_agree_at_the_end_of_the_text(change: dict[str, object]) -> None:
+    """A final newline breaks an id, a version or a date for the schema and the checker alike."""
+    record = BASE | change
+    valid = change == {"context": {"team": "x"}}
+    assert _schema_valid(record) == (_errors(record) == []) == valid
 
 
 def test_checker_agrees_with_the_schema_on_the_corpus() -> None:

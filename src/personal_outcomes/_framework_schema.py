@@ -23,6 +23,22 @@ OUTCOME_TYPES: Final = ("quality-of-life", "process", "change", "managing-the-ca
 FRAMEWORK_SCHEMA_NAME: Final = "framework.schema.json"
 
 
+def whole(pattern: str) -> str:
+    r"""Anchor a pattern at the very end of the text, in every regex dialect.
+
+        JSON Schema patterns follow ECMA 262, where ``$`` is the end of the text;
+        Python's ``re`` (which python-jsonschema uses) also lets ``$`` match before a
+        final newline. ``(?![\s\S])`` means the end in both.
+
+        >>> import re
+        >>> bool(re.search(whole("^[a-z]+$"), "adults
+    ")), bool(re.search("^[a-z]+$", "adults
+    "))
+        (False, True)
+    """
+    return pattern.removesuffix("$") + r"(?![\s\S])"
+
+
 def _text(max_length: int) -> dict[str, object]:
     return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
 
@@ -38,8 +54,8 @@ def _object(required: list[str], properties: dict[str, object]) -> dict[str, obj
 
 def framework_file_schema(base_uri: str = BASE_URI) -> dict[str, object]:
     """Return the JSON Schema of framework files, with its ``$id`` under ``base_uri``."""
-    identifier = {"type": "string", "pattern": ID_PATTERN, "maxLength": 64}
-    source_key = {"type": "string", "pattern": SOURCE_KEY_PATTERN, "maxLength": 64}
+    identifier = {"type": "string", "pattern": whole(ID_PATTERN), "maxLength": 64}
+    source_key = {"type": "string", "pattern": whole(SOURCE_KEY_PATTERN), "maxLength": 64}
     alias = _object(["label", "source"], {"label": _text(200), "source": source_key})
     aliases = {"type": "array", "items": alias}
     outcome = _object(
@@ -90,7 +106,7 @@ def framework_file_schema(base_uri: str = BASE_URI) -> dict[str, object]:
         ],
         {
             "id": identifier,
-            "version": {"type": "string", "pattern": VERSION_PATTERN},
+            "version": {"type": "string", "pattern": whole(VERSION_PATTERN)},
             "title": _text(200),
             "population": _text(1000),
             "canonical_source": source_key,

@@ -61,7 +61,7 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
     places: list[int] = []
     flagged: list[_ResultRow] = []
     number = -1
-    raws = read_jsonl(io.BytesIO(data), source, line_check=_worker.line_check)
+    raws = read_jsonl(io.BytesIO(data), source, line_check=_worker.line_check, at_start=start == 0)
     for number, raw in enumerate(raws):
         key: object = raw.clean_id
         if key is None:

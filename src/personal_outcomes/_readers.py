@@ -51,17 +51,23 @@ def _parse_error(index: int, line: int | None, column: int | None, message: str)
 
 
 def read_jsonl(
-    stream: BinaryIO, source: str, line_check: Callable[[bytes], str | None] | None = None
+    stream: BinaryIO,
+    source: str,
+    line_check: Callable[[bytes], str | None] | None = None,
+    *,
+    at_start: bool = True,
 ) -> Iterator[RawRecord]:
     """Read JSON Lines: one record per non-blank line, in constant memory.
 
     With ``line_check``, a line it proves clean is yielded with ``clean_id`` set
-    and no data built; other lines are parsed as usual.
+    and no data built; other lines are parsed as usual. ``at_start`` says the
+    stream begins at the start of the file, where a byte order mark is allowed
+    (a part of a file cut out for a worker does not).
     """
     del source
     index = 0
     for number, raw in enumerate(stream, 1):
-        line = raw.removeprefix(_BOM) if number == 1 else raw
+        line = raw.removeprefix(_BOM) if number == 1 and at_start else raw
         # Most lines start with "{"; only look for a blank line when one does not.
         if line[:1] != b"{" and not line.strip():
             continue
@@ -130,28 +136,70 @@ def read_json(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
     yield from _read_json_array(decoder, text, start)
 
 
+class _Element:
+    """One JSON value cut out of a document: its data, or why it could not be read."""
+
+    __slots__ = ("data", "end", "fatal", "fault")
+
+    def __init__(self, decoder: json.JSONDecoder, text: str, position: int) -> None:
+        self.data: object = None
+        self.fault: tuple[int, str] | None = None
+        self.fatal = True
+        self.end = position
+        try:
+            _, self.end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as err:
+            self.fault = (err.pos, f"not valid JSON: {err.msg}")
+            return
+        except RecursionError:
+            self.fault = (position, "not valid JSON here: values are nested too deeply")
+            return
+        except ValueError:  # an integer too long to read
+            self.fault = (position, "not valid JSON here: a number is too long to read")
+            return
+        # The structure is sound; the value itself is read by orjson, as JSON Lines
+        # are, so that every format accepts exactly the same JSON (no NaN, no lone
+        # surrogates, no numbers beyond 64 bits).
+        self.fatal = False
+        try:
+            self.data = orjson.loads(text[position : self.end])
+        except orjson.JSONDecodeError:
+            self.fault = (
+                position,
+                (
+                    "this value is not strict JSON (NaN, Infinity, a lone surrogate escape or "
+                    "an integer beyond 64 bits); correct it"
+                ),
+            )
+
+
+def _element_record(
+    element: _Element, index: int, line: int, column: int, problems: tuple[RawProblem, ...] = ()
+) -> RawRecord:
+    if element.fault is not None:
+        message = element.fault[1]
+        problem = RawProblem(path=(), code=PARSE_ERROR, message=message, line=line, column=column)
+        return RawRecord(index, line, column, None, problems=(problem, *problems))
+    return RawRecord(index, line, column, element.data, problems=problems)
+
+
 def _read_json_single(decoder: json.JSONDecoder, text: str, start: int) -> Iterator[RawRecord]:
-    last = (0, 1)
-    line, column, last = _line_column(text, start, last)
-    try:
-        record, end = decoder.raw_decode(text, start)
-    except json.JSONDecodeError as err:
-        line, column, _ = _line_column(text, err.pos, last)
-        yield _parse_error(0, line, column, f"not valid JSON: {err.msg}")
+    line, column, last = _line_column(text, start, (0, 1))
+    element = _Element(decoder, text, start)
+    if element.fatal:
+        assert element.fault is not None  # noqa: S101 (fatal means a fault)
+        line, column, _ = _line_column(text, element.fault[0], last)
+        yield _parse_error(0, line, column, element.fault[1])
         return
-    rest = _skip_space(text, end)
+    extra: tuple[RawProblem, ...] = ()
+    rest = _skip_space(text, element.end)
     if rest < len(text):
-        line, column, _ = _line_column(text, rest, last)
-        yield _parse_error(
-            0, line, column, "extra data after the record; hold many records in an array"
+        at_line, at_column, _ = _line_column(text, rest, last)
+        message = "extra data after the record; hold many records in an array"
+        extra = (
+            RawProblem(path=(), code=PARSE_ERROR, message=message, line=at_line, column=at_column),
         )
-        return
-    yield RawRecord(
-        index=0,
-        line=line,
-        column=column,
-        data=record,
-    )
+    yield _element_record(element, 0, line, column, extra)
 
 
 def _read_json_array(decoder: json.JSONDecoder, text: str, start: int) -> Iterator[RawRecord]:
@@ -159,24 +207,19 @@ def _read_json_array(decoder: json.JSONDecoder, text: str, start: int) -> Iterat
     position = _skip_space(text, start + 1)
     index = 0
     if position < len(text) and text[position] == "]":
-        position = len(text) if _skip_space(text, position + 1) == len(text) else position + 1
+        position += 1
     else:
         while True:
             line, column, last = _line_column(text, position, last)
-            try:
-                record, end = decoder.raw_decode(text, position)
-            except json.JSONDecodeError as err:
-                line, column, last = _line_column(text, err.pos, last)
-                yield _parse_error(index, line, column, f"not valid JSON: {err.msg}{_NOT_READ}")
+            element = _Element(decoder, text, position)
+            if element.fatal:
+                assert element.fault is not None  # noqa: S101 (fatal means a fault)
+                line, column, last = _line_column(text, element.fault[0], last)
+                yield _parse_error(index, line, column, element.fault[1] + _NOT_READ)
                 return
-            yield RawRecord(
-                index=index,
-                line=line,
-                column=column,
-                data=record,
-            )
+            yield _element_record(element, index, line, column)
             index += 1
-            position = _skip_space(text, end)
+            position = _skip_space(text, element.end)
             if position < len(text) and text[position] == ",":
                 position = _skip_space(text, position + 1)
                 continue

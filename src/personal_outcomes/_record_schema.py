@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from personal_outcomes._framework_schema import ID_PATTERN, VERSION_PATTERN
+from personal_outcomes._framework_schema import ID_PATTERN, VERSION_PATTERN, whole
 from personal_outcomes._model import Framework
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
@@ -59,7 +59,7 @@ def _identifier(name: str) -> dict[str, object]:
         "type": "string",
         "minLength": 1,
         "maxLength": MAX_LENGTH[name],
-        "pattern": IDENTIFIER_PATTERN,
+        "pattern": whole(IDENTIFIER_PATTERN),
     }
 
 
@@ -68,8 +68,8 @@ def record_schema(
 ) -> dict[str, object]:
     """Return the JSON Schema of records: generic, or for one framework version."""
     if framework is None:
-        framework_field: dict[str, object] = {"type": "string", "pattern": ID_PATTERN}
-        version_field: dict[str, object] = {"type": "string", "pattern": VERSION_PATTERN}
+        framework_field: dict[str, object] = {"type": "string", "pattern": whole(ID_PATTERN)}
+        version_field: dict[str, object] = {"type": "string", "pattern": whole(VERSION_PATTERN)}
         outcome_field: dict[str, object] = {"type": "string"}
         status_field: dict[str, object] = {"type": "string", "minLength": 1}
         title = "Personal outcomes record (format version 1)"
@@ -118,13 +118,13 @@ def record_schema(
             "framework": framework_field,
             "framework_version": version_field,
             "person_id": _identifier("person_id"),
-            "recorded_on": {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
+            "recorded_on": {"type": "string", "pattern": whole(DATE_PATTERN), "format": "date"},
             "stage": {"enum": list(STAGES)},
             "context": {
                 "type": "object",
                 "minProperties": 1,
                 "maxProperties": MAX_CONTEXT_FIELDS,
-                "propertyNames": {"pattern": CONTEXT_KEY_PATTERN},
+                "propertyNames": {"pattern": whole(CONTEXT_KEY_PATTERN)},
                 "additionalProperties": _text("context"),
             },
             "notes": _text("notes"),

@@ -272,7 +272,7 @@ class _Builder:
             return event.value, None
         try:
             value = constructor(self.constructor, node)
-        except (ValueError, TypeError, AttributeError, KeyError) as err:
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError) as err:
             if not implicit:  # an explicit tag on a value it does not fit: !!bool maybe
                 raise _TagMismatch from err
             # An impossible bare date such as 2026-02-30: keep the text as written,
