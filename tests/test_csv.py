@@ -247,16 +247,20 @@ def test_reads_lazily_from_an_endless_stream() -> None:
 def test_contributions_cell_is_parsed_into_by_and_what(
     cell: str, items: list[tuple[str, str]], faults: list[tuple[int, str]]
 ) -> None:
-    """A contributions cell is 'by: what' items split at '|', with \\| and \\\\ escapes."""
+    """A contributions cell is 'by: what' items split at '|', with \\| and \\\\ escapes.
+
+    A bad item is a problem at its own index and an empty stand-in in the data.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerows([[*HEADER.split(","), "contributions"], ["r1", *ROW.split(","), cell]])
     (record,) = _read(out.getvalue().encode())
     outcome = _data(record)["outcomes"][0]
-    if items:
-        assert outcome["contributions"] == [{"by": b, "what": w} for b, w in items]
-    else:
-        assert "contributions" not in outcome
+    # A bad item stays as an empty stand-in, so the others keep their index.
+    expected: list[dict[str, str]] = [{"by": b, "what": w} for b, w in items]
+    for j, _ in sorted(faults):
+        expected.insert(j, {})
+    assert outcome["contributions"] == expected
     assert [(p.path, p.code, p.line) for p in record.problems] == [
         (("outcomes", 0, "contributions", j), SCHEMA, 2) for j, _ in faults
     ]
@@ -455,10 +459,33 @@ def test_a_bad_row_inside_a_record_spoils_that_record() -> None:
     assert (problem.line, problem.code) == (4, PARSE_ERROR)
 
 
-def test_a_bad_row_at_the_end_is_its_own_record() -> None:
-    """A bad last row, after a record's rows, is a record of its own."""
-    records = _read(_text(HEADER, f"r1,{ROW}", f"r1,{ROW},extra"))
-    assert [(r.index, r.line, r.data is None) for r in records] == [(0, 2, False), (1, 3, True)]
+def test_a_ragged_row_spoils_the_record_its_id_names() -> None:
+    """A row with the wrong cell count spoils the record whose record_id it shows."""
+    records = _read(
+        _text(HEADER, f"r1,{ROW}", f"r1,{ROW},extra", f"r2,{ROW},extra", f"r2,{ROW}", f"r3,{ROW}")
+    )
+    assert [(r.index, r.line, len(r.problems)) for r in records] == [
+        (0, 2, 1),
+        (1, 5, 1),
+        (2, 6, 0),
+    ]
+    assert [p.line for r in records for p in r.problems] == [3, 4]
+
+
+def test_rows_without_a_record_id_are_records_of_their_own() -> None:
+    """Adjacent rows with an empty record_id cell are not merged into one record."""
+    records = _read(_text(HEADER, f",{ROW}", f",{ROW}"))
+    assert [(r.index, r.line) for r in records] == [(0, 2), (1, 3)]
+
+
+def test_an_unreadable_row_between_records_is_its_own_record() -> None:
+    """A row whose cells cannot be read, between two records, is a record of its own."""
+    records = _read(_text(HEADER, f"r1,{ROW}", 'r1,"bad"x,1', f"r2,{ROW}"))
+    assert [(r.index, r.line, r.data is None) for r in records] == [
+        (0, 2, False),
+        (1, 3, True),
+        (2, 4, False),
+    ]
 
 
 def test_bad_quoting_inside_a_multiline_row_resumes_after_that_line() -> None:

@@ -365,8 +365,13 @@ def _row_fault(err: csv.Error) -> str:
     return "the row is not valid CSV (RFC 4180); save it as comma-separated CSV"  # pragma: no cover
 
 
-def _rows(reader: _Reader, width: int) -> Iterator[tuple[int, list[str] | RawProblem]]:
+def _rows(
+    reader: _Reader, width: int, key_index: int | None
+) -> Iterator[tuple[int, list[str] | RawProblem, str | None]]:
     """Yield each row with the line it starts on, or the problem that spoils it.
+
+    The third item is the row's record_id cell when it can be read, even from a
+    row with the wrong number of cells (it tells which record the row spoils).
 
     A row starts on the line after the previous row ended (``reader.line_num``
     counts physical lines, and a quoted cell may span several). Blank rows are
@@ -380,53 +385,63 @@ def _rows(reader: _Reader, width: int) -> Iterator[tuple[int, list[str] | RawPro
             return
         except csv.Error as err:
             start, previous = previous + 1, reader.line_num
-            yield start, _parse_error(start, _row_fault(err))
+            yield start, _parse_error(start, _row_fault(err)), None
             continue
         except UnicodeDecodeError:
-            yield reader.line_num + 1, _not_utf8(reader.line_num + 1)
+            yield reader.line_num + 1, _not_utf8(reader.line_num + 1), None
             return
         start, previous = previous + 1, reader.line_num
         if not any(row):
             continue
+        key = row[key_index] if key_index is not None and key_index < len(row) else None
         if len(row) != width:
-            yield start, _parse_error(start, _ragged(len(row), width))
+            yield start, _parse_error(start, _ragged(len(row), width)), key
         else:
-            yield start, row
+            yield start, row, key
 
 
 def _units(reader: _Reader, header: _Header) -> Iterator[_Unit]:
     """Yield the rows of each record (adjacent rows with the same record_id), or a bad row.
 
-    A bad row between two rows of the same record belongs to that record: it
-    spoils the record (its parse-error goes with it) instead of splitting it in
-    two. A bad row anywhere else is a record of its own.
+    A bad row spoils the record it belongs to: the one whose record_id its cells
+    show, or, when its cells cannot be read, the record whose rows surround it.
+    A bad row that belongs to no record with good rows is a record of its own.
+    Rows with an empty record_id cell are each a record of their own.
     """
-    key_index = header.record_id
     rows: list[list[str]] = []
     starts: list[int] = []
     spoilt: list[RawProblem] = []
-    pending: list[RawProblem] = []
-    key = ""
-    for start, row in _rows(reader, header.width):
+    pending: list[RawProblem] = []  # unreadable rows: which record they belong to is open
+    key: str | None = None
+
+    def flush() -> Iterator[_Unit]:
+        if rows:
+            yield rows, starts, spoilt
+        else:
+            yield from spoilt
+
+    for start, row, row_key in _rows(reader, header.width, header.record_id):
+        same = row_key is not None and row_key != "" and row_key == key
         if isinstance(row, RawProblem):
-            if rows:
+            if row_key is None:
                 pending.append(row)
+            elif same:
+                spoilt.extend((*pending, row))
+                pending = []
             else:
-                yield row
-        elif rows and key_index is not None and row[key_index] == key:
+                yield from flush()
+                yield from pending
+                rows, starts, spoilt, pending, key = [], [], [row], [], row_key
+        elif same:
             spoilt.extend(pending)
             pending = []
             rows.append(row)
             starts.append(start)
         else:
-            if rows:
-                yield rows, starts, spoilt
+            yield from flush()
             yield from pending
-            rows, starts, spoilt, pending = [row], [start], [], []
-            if key_index is not None:
-                key = row[key_index]
-    if rows:
-        yield rows, starts, spoilt
+            rows, starts, spoilt, pending, key = [row], [start], [], [], row_key
+    yield from flush()
     yield from pending
 
 
@@ -512,7 +527,10 @@ def _disagreements(
 def _contributions(
     cell: str, row: int, line: int, problems: list[RawProblem]
 ) -> list[dict[str, str]]:
-    """Parse a contributions cell; add a problem for each item that is not ``by: what``."""
+    """Parse a contributions cell; add a problem for each item that is not ``by: what``.
+
+    A bad item stays in the list as an empty mapping, so every item keeps its index.
+    """
     if "\\" in cell:
         items, bad_escapes = _split_escaped(cell)
     else:
@@ -535,6 +553,9 @@ def _contributions(
         else:
             parsed.append({"by": by, "what": what})
             continue
+        # An empty stand-in keeps the later items at their own index (and so their
+        # own pointer); the problem here says what is wrong with this one.
+        parsed.append({})
         problems.append(
             RawProblem(
                 path=("outcomes", row, "contributions", j),

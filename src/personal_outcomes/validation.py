@@ -49,6 +49,7 @@ from personal_outcomes._raw import (
     ERROR,
     PARSE_ERROR,
     UNREADABLE_FILE,
+    RawProblem,
     RawRecord,
 )
 from personal_outcomes._readers import EXTENSIONS, FORMATS, READERS, read_jsonl
@@ -231,6 +232,14 @@ class Report:
         }
 
 
+def _after_reader(found: list[Found], problems: tuple[RawProblem, ...]) -> list[Found]:
+    """Drop checks of a part the reader already reported broken (each fault once)."""
+    broken = {problem.path for problem in problems if problem.path}
+    if not broken:
+        return found
+    return [item for item in found if not any(item[0][: len(path)] == path for path in broken)]
+
+
 def _safe_id(value: object) -> str | None:
     if type(value) is str and SAFE_RECORD_ID.fullmatch(value):
         return value
@@ -320,6 +329,8 @@ class Validator:
                 if plain is not None
                 else self.checker.check(data, suppressed=raw.suppressed)
             )
+            if raw.problems:
+                found = _after_reader(found, raw.problems)
             issues.extend(self._issues(found, raw, source, record_id))
         return RecordResult(
             source=source,
