@@ -26,15 +26,13 @@ FRAMEWORK_SCHEMA_NAME: Final = "framework.schema.json"
 def whole(pattern: str) -> str:
     r"""Anchor a pattern at the very end of the text, in every regex dialect.
 
-        JSON Schema patterns follow ECMA 262, where ``$`` is the end of the text;
-        Python's ``re`` (which python-jsonschema uses) also lets ``$`` match before a
-        final newline. ``(?![\s\S])`` means the end in both.
+    JSON Schema patterns follow ECMA 262, where ``$`` is the end of the text;
+    Python's ``re`` (which python-jsonschema uses) also lets ``$`` match before a
+    final newline. ``(?![\s\S])`` means the end in both.
 
-        >>> import re
-        >>> bool(re.search(whole("^[a-z]+$"), "adults
-    ")), bool(re.search("^[a-z]+$", "adults
-    "))
-        (False, True)
+    >>> import re
+    >>> bool(re.search(whole("^[a-z]+$"), "adults\n")), bool(re.search("^[a-z]+$", "adults\n"))
+    (False, True)
     """
     return pattern.removesuffix("$") + r"(?![\s\S])"
 
