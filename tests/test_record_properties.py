@@ -230,7 +230,10 @@ def test_line_check_agrees_on_the_corpus() -> None:
     for path in FILES:
         for result in Validator(today=TODAY).iter_files([path]):
             if isinstance(result.data, dict | list | str):
-                line = json.dumps(result.data).encode()
+                try:
+                    line = json.dumps(result.data).encode()
+                except TypeError:  # YAML data can hold values JSON cannot (a datetime)
+                    continue
                 assert (VALIDATOR.line_check(line) is not None) == _line_clean_by_dict_path(line)
                 checked += 1
     assert checked > 20

@@ -23,7 +23,7 @@ from personal_outcomes._csv import read_csv
 from personal_outcomes._pointer import Path
 from personal_outcomes._raw import PARSE_ERROR, RawProblem, RawRecord
 from personal_outcomes._yaml import YAMLDocument, iter_documents
-from personal_outcomes.errors import InputError, NestingTooDeepError, YAMLSyntaxError
+from personal_outcomes.errors import InputError, YAMLSyntaxError
 
 #: Input formats, and the file name endings that select them.
 FORMATS: Final = ("json", "jsonl", "yaml", "csv")
@@ -261,7 +261,13 @@ class _YAMLPositions:
         return self.prefix + path in self.document.typed_plain
 
 
-def _yaml_record(document: YAMLDocument, index: int, prefix: Path, data: object) -> RawRecord:
+def _yaml_record(
+    document: YAMLDocument,
+    index: int,
+    prefix: Path,
+    data: object,
+    problems: list[tuple[Path, InputError]],
+) -> RawRecord:
     if type(data) is dict:
         when = data.get("recorded_on")
         # A bare YAML date in the date field is that date, written as the format wants.
@@ -275,36 +281,56 @@ def _yaml_record(document: YAMLDocument, index: int, prefix: Path, data: object)
         column=column,
         data=data,
         positions=_YAMLPositions(document, prefix),
+        problems=tuple(
+            RawProblem(
+                path=path[len(prefix) :],
+                code=PARSE_ERROR,
+                message=error.problem,
+                line=error.line,
+                column=error.column,
+            )
+            for path, error in problems
+        ),
     )
 
 
 def read_yaml(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
-    """Read YAML: one record, a list of records, or a stream of documents of either."""
+    """Read YAML: one record, a list of records, or a stream of documents of either.
+
+    A fault inside a record (a duplicate key, an alias, a tag) spoils that record
+    only; a syntax error ends the file, after the records before it.
+    """
     text = _read_text(stream)
     if isinstance(text, RawRecord):
         yield text
         return
     index = 0
     for item in iter_documents(text, source):
-        if isinstance(item, InputError):
-            # A syntax error, or nesting too deep, ends the stream; other faults spoil
-            # only their own document.
-            fatal = isinstance(item, YAMLSyntaxError | NestingTooDeepError)
+        if isinstance(item, InputError):  # a syntax error, or nesting too deep
             message = item.problem.removeprefix("is not valid YAML: ")
-            message = f"not valid YAML: {message}" if isinstance(item, YAMLSyntaxError) else message
-            yield _parse_error(
-                index, item.line, item.column, message + (_NOT_READ if fatal else "")
-            )
+            if isinstance(item, YAMLSyntaxError):
+                message = f"not valid YAML: {message}"
+            yield _parse_error(index, item.line, item.column, message + _NOT_READ)
             index += 1
             continue
-        if item.data is None:
-            continue
+        elements: list[tuple[Path, object]]
         if type(item.data) is list:
-            for number, element in enumerate(item.data):
-                yield _yaml_record(item, index, (number,), element)
-                index += 1
+            elements = [((number,), element) for number, element in enumerate(item.data)]
+        elif item.data is None and not item.problems:
+            continue  # an empty document holds no record
         else:
-            yield _yaml_record(item, index, (), item.data)
+            elements = [((), item.data)]
+        # Each fault goes with the record it is in; one above the records (on the
+        # list itself) goes with the first.
+        for number, (prefix, element) in enumerate(elements):
+            mine = [
+                (path, error)
+                for path, error in item.problems
+                if path[: len(prefix)] == prefix and (prefix or number == 0)
+            ]
+            if number == 0 and prefix:
+                mine = [(path, error) for path, error in item.problems if not path] + mine
+            yield _yaml_record(item, index, prefix, element, mine)
             index += 1
 
 

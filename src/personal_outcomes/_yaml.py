@@ -58,13 +58,16 @@ class YAMLDocument:
     ``positions`` maps each node's path to its 1-based (line, column);
     ``key_positions`` does the same for the key of each mapping entry;
     ``typed_plain`` maps the path of each unquoted scalar that YAML read as
-    something other than a string to its text as written.
+    something other than a string to its text as written. ``problems`` are the
+    faults found inside the document, with their paths, in document order; the
+    data is built without the faulty parts.
     """
 
     data: object
     positions: dict[Path, tuple[int, int]]
     key_positions: dict[Path, tuple[int, int]]
     typed_plain: dict[Path, str]
+    problems: list[tuple[Path, InputError]]
 
 
 class _Mark(Protocol):
@@ -156,19 +159,33 @@ class _StreamEnded(Exception):  # noqa: N818 (control flow, never leaves this mo
         self.problem = problem
 
 
+#: The path element of a value being read only to be thrown away (the value of a
+#: duplicate key, say). A real path never has it: only list indexes are ints.
+_DISCARD = -1
+
+
 class _Frame:
     """An open mapping or sequence while a document is being built."""
 
-    __slots__ = ("container", "key", "path")
+    __slots__ = ("as_key", "container", "key", "path")
 
-    def __init__(self, container: dict[str, object] | list[object], path: Path) -> None:
+    def __init__(
+        self, container: dict[str, object] | list[object], path: Path, *, as_key: bool = False
+    ) -> None:
         self.container = container
         self.path = path
-        self.key: str | None = None
+        self.key: str | int | None = None
+        self.as_key = as_key  # a mapping or list written as a key: read, then dropped
 
 
 class _Builder:
-    """Turns the events of one document into plain data."""
+    """Turns the events of one document into plain data.
+
+    A fault inside the document (a duplicate key, an alias, a tag) is recorded
+    with its path, and building goes on without the faulty part, so that a reader
+    of records can spoil just the record it is in. Only nesting beyond
+    :data:`MAX_DEPTH` stops the document.
+    """
 
     def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, source: str) -> None:
         self.loader = loader
@@ -179,6 +196,7 @@ class _Builder:
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.typed_plain: dict[Path, str] = {}
+        self.problems: list[tuple[Path, InputError]] = []
 
     def error(
         self, kind: type[InputError], event: events.Event, path: Path, problem: str
@@ -187,6 +205,9 @@ class _Builder:
         return kind(
             source=self.source, line=line, column=column, pointer=to_pointer(path), problem=problem
         )
+
+    def report(self, kind: type[InputError], event: events.Event, path: Path, problem: str) -> None:
+        self.problems.append((path, self.error(kind, event, path, problem)))
 
     def next_path(self) -> Path:
         if not self.stack:
@@ -207,18 +228,10 @@ class _Builder:
         top = self.stack[-1]
         if isinstance(top.container, list):
             top.container.append(value)
-        else:
-            assert top.key is not None  # noqa: S101 (set by add_key before any value)
+            return
+        if isinstance(top.key, str):
             top.container[top.key] = value
-            top.key = None
-
-    def mismatch(self, event: events.Event, path: Path) -> InputError:
-        return self.error(
-            UnsupportedYAMLError,
-            event,
-            path,
-            "this value does not fit the YAML tag written before it; remove the tag",
-        )
+        top.key = None  # a discarded value is simply not stored
 
     def wants_key(self) -> bool:
         return (
@@ -227,35 +240,38 @@ class _Builder:
             and (self.stack[-1].key is None)
         )
 
-    def add_key(self, event: events.ScalarEvent) -> InputError | None:
+    def add_key(self, event: events.ScalarEvent, *, bad_tag: bool) -> None:
         top = self.stack[-1]
-        assert isinstance(top.container, dict)  # noqa: S101 (wants_key checked it)
+        top.key = _DISCARD  # unless the key turns out fine
+        if bad_tag:
+            return
         try:
-            key, plain_text = self.scalar(event)
+            key, _ = self.scalar(event)
         except _TagMismatch:
-            return self.mismatch(event, top.path)
+            self.report(UnsupportedYAMLError, event, top.path, _MISMATCH)
+            return
         if not isinstance(key, str):
-            return self.error(
+            self.report(
                 UnsupportedYAMLError,
                 event,
                 top.path,
                 f"a key must be text, but YAML reads this unquoted key as {describe_type(key)}; "
                 "put the key in quotes",
             )
+            return
         path = (*top.path, key)
         if key in top.container:
             shown = f" {key!r}" if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", key) else ""
-            return self.error(
+            self.report(
                 DuplicateKeyError,
                 event,
                 path,
                 f"the key{shown} appears twice in the same mapping; keep only one",
             )
-        del plain_text
+            return
         line, column = _position(event.start_mark)
         self.key_positions[path] = (line or 1, column or 1)
         top.key = key
-        return None
 
     def scalar(self, event: events.ScalarEvent) -> tuple[object, str | None]:
         implicit = event.tag is None or event.tag == "!"
@@ -283,52 +299,50 @@ class _Builder:
         plain = event.value if implicit and not event.style else None
         return value, plain
 
-    def event(self, event: events.Event) -> InputError | None:  # noqa: PLR0911
-        if isinstance(event, events.AliasEvent) or getattr(event, "anchor", None):
-            return self.error(
-                AliasNotAllowedError,
-                event,
-                self.next_path(),
-                "YAML anchors and aliases (& and *) are not allowed; write the data out in full",
-            )
+    def event(self, event: events.Event) -> InputError | None:
+        """Take one event; return an error only when the document cannot go on."""
+        if isinstance(event, events.AliasEvent):
+            self.report(AliasNotAllowedError, event, self.next_path(), _ALIASES)
+            if self.wants_key():
+                self.stack[-1].key = _DISCARD
+            else:
+                self.attach(None, event, self.next_path())
+            return None
+        if getattr(event, "anchor", None):
+            self.report(AliasNotAllowedError, event, self.next_path(), _ALIASES)
         if isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
-            self.stack.pop()
+            frame = self.stack.pop()
+            if frame.as_key:
+                self.stack[-1].key = _DISCARD
             return None
         if isinstance(event, events.ScalarEvent):
-            if event.tag not in (None, "!") and event.tag not in _SCALAR_TAGS:
-                return self.error(
-                    UnsupportedYAMLError,
-                    event,
-                    self.next_path(),
-                    "this YAML tag is not allowed; remove the tag",
-                )
-            if self.wants_key():
-                return self.add_key(event)
-            path = self.next_path()
+            self.scalar_event(event)
+            return None
+        assert isinstance(event, events.CollectionStartEvent)  # noqa: S101 (the only kind left)
+        return self.collection_start(event)
+
+    def scalar_event(self, event: events.ScalarEvent) -> None:
+        bad_tag = event.tag not in (None, "!") and event.tag not in _SCALAR_TAGS
+        if bad_tag:
+            self.report(UnsupportedYAMLError, event, self.next_path(), _BAD_TAG)
+        if self.wants_key():
+            self.add_key(event, bad_tag=bad_tag)
+            return
+        path = self.next_path()
+        value: object = event.value
+        plain: str | None = None
+        if not bad_tag:
             try:
                 value, plain = self.scalar(event)
             except _TagMismatch:
-                return self.mismatch(event, path)
-            if plain is not None:
-                self.typed_plain[path] = plain
-            self.attach(value, event, path)
-            return None
-        assert isinstance(event, events.CollectionStartEvent)  # noqa: S101 (the only kind left)
-        if self.wants_key():
-            return self.error(
-                UnsupportedYAMLError,
-                event,
-                self.stack[-1].path,
-                "a mapping or list cannot be used as a key; keys must be text",
-            )
-        if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
-            return self.error(
-                UnsupportedYAMLError,
-                event,
-                self.next_path(),
-                "this YAML tag is not allowed; remove the tag",
-            )
-        path = self.next_path()
+                self.report(UnsupportedYAMLError, event, path, _MISMATCH)
+        if plain is not None:
+            self.typed_plain[path] = plain
+        self.attach(value, event, path)
+
+    def collection_start(self, event: events.CollectionStartEvent) -> InputError | None:
+        as_key = self.wants_key()
+        path = (*self.stack[-1].path, _DISCARD) if as_key else self.next_path()
         if len(self.stack) >= MAX_DEPTH:
             return self.error(
                 NestingTooDeepError,
@@ -336,11 +350,21 @@ class _Builder:
                 path,
                 f"mappings and lists are nested more than {MAX_DEPTH} deep; flatten the data",
             )
+        if as_key:
+            self.report(
+                UnsupportedYAMLError,
+                event,
+                self.stack[-1].path,
+                "a mapping or list cannot be used as a key; keys must be text",
+            )
+        if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
+            self.report(UnsupportedYAMLError, event, path, _BAD_TAG)
         container: dict[str, object] | list[object] = (
             {} if isinstance(event, events.MappingStartEvent) else []
         )
-        self.attach(container, event, path)
-        self.stack.append(_Frame(container, path))
+        if not as_key:
+            self.attach(container, event, path)
+        self.stack.append(_Frame(container, path, as_key=as_key))
         return None
 
     def document(self) -> YAMLDocument:
@@ -349,7 +373,13 @@ class _Builder:
             positions=self.positions,
             key_positions=self.key_positions,
             typed_plain=self.typed_plain,
+            problems=self.problems,
         )
+
+
+_ALIASES: Final = "YAML anchors and aliases (& and *) are not allowed; write the data out in full"
+_BAD_TAG: Final = "this YAML tag is not allowed; remove the tag"
+_MISMATCH: Final = "this value does not fit the YAML tag written before it; remove the tag"
 
 
 def describe_type(value: object) -> str:
@@ -364,11 +394,12 @@ def describe_type(value: object) -> str:
 
 
 def iter_documents(text: str, source: str) -> Iterator[YAMLDocument | InputError]:
-    """Yield each document of a YAML stream as data, or the error that spoilt it.
+    """Yield each document of a YAML stream as data, with the faults found in it.
 
-    A fault inside one document (a duplicate key, an alias, a tag) spoils only
-    that document: the reader moves on to the next. A syntax error or nesting
-    beyond :data:`MAX_DEPTH` ends the stream: that error is the last item.
+    A fault inside a document (a duplicate key, an alias, a tag) is kept in the
+    document's ``problems`` and its data is built without the faulty part. A
+    syntax error or nesting beyond :data:`MAX_DEPTH` ends the stream: that error
+    is the last item.
     """
     try:
         loader = _loader_class()(text)
@@ -392,15 +423,12 @@ def _documents(
     while not loader.check_event(events.StreamEndEvent):
         loader.get_event()  # DocumentStartEvent
         builder = _Builder(loader, source)
-        problem: InputError | None = None
         while not loader.check_event(events.DocumentEndEvent):
-            event = cast("events.Event", loader.get_event())
-            if problem is None:
-                problem = builder.event(event)
-                if isinstance(problem, NestingTooDeepError):
-                    raise _StreamEnded(problem)
+            fatal = builder.event(cast("events.Event", loader.get_event()))
+            if fatal is not None:
+                raise _StreamEnded(fatal)
         loader.get_event()  # DocumentEndEvent
-        yield problem if problem is not None else builder.document()
+        yield builder.document()
 
 
 def load_one(data: bytes, source: str) -> YAMLDocument:
@@ -414,6 +442,8 @@ def load_one(data: bytes, source: str) -> YAMLDocument:
     for item in iter_documents(text, source):
         if isinstance(item, InputError):
             raise item
+        if item.problems:
+            raise item.problems[0][1]
         if found is not None:
             raise YAMLSyntaxError(
                 source=source,
