@@ -29,6 +29,7 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
     def optional(key: str, strategy: st.SearchStrategy[object]) -> dict[str, object]:
         return {key: draw(strategy)} if draw(st.booleans()) else {}
 
+    retired = set(draw(st.lists(st.sampled_from(outcome_ids), max_size=2)))
     aliases = st.lists(
         st.fixed_dictionaries({"label": TEXT, "source": used}), min_size=1, max_size=2
     )
@@ -39,12 +40,12 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
         outcome |= optional("statement", st.fixed_dictionaries({"text": TEXT, "source": used}))
         outcome["description"] = draw(TEXT)
         outcome["prompts"] = draw(st.lists(TEXT, min_size=2, max_size=3))
-        if draw(st.booleans()):
+        if outcome_id in retired:
             outcome["retired"] = True
-            others = [o for o in outcome_ids if o != outcome_id]
+            in_use = [o for o in outcome_ids if o not in retired]
             replaced = draw(st.booleans())
-            if others and replaced:
-                outcome["replaced_by"] = draw(st.sampled_from(others))
+            if in_use and replaced:
+                outcome["replaced_by"] = draw(st.sampled_from(in_use))
         outcomes.append(outcome)
     # Share the outcomes out over the categories in order, at least one each.
     cuts = (

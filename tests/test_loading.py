@@ -258,3 +258,15 @@ def test_a_trailing_newline_is_not_part_of_an_id(
     with pytest.raises(InvalidFrameworkError) as info:
         load_framework(_write(tmp_path, text.replace(old, new)))
     assert pointer in [p.pointer for p in info.value.problems]
+
+
+def test_replacement_must_be_in_use(tmp_path: Path) -> None:
+    """A retired outcome cannot be replaced by another retired outcome."""
+    text = _minimal_text().replace(
+        "        label: Being outdoors\n", "        label: Being outdoors\n        retired: true\n"
+    )
+    with pytest.raises(InvalidFrameworkError) as info:
+        load_framework(_write(tmp_path, text))
+    [problem] = info.value.problems
+    assert problem.pointer == "/categories/0/outcomes/1/replaced_by"
+    assert "itself retired" in problem.message

@@ -164,3 +164,17 @@ def test_json_lines_and_records_agree(tmp_path: Path, record: Any) -> None:
     from_file = [(i.pointer, i.code) for i in validate_files([path], today=TODAY).issues]
     direct = [(i.pointer, i.code) for i in validate_record(record, today=TODAY).issues]
     assert from_file == direct
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        (("a", "b"), "a Python tuple"),
+        (b"bytes", "a Python bytes"),
+        (dt.date(2026, 3, 1), "a date or time"),
+    ],
+)
+def test_python_values_are_named(value: Any, named: str) -> None:
+    """Values built in Python that no file format has are named plainly."""
+    [issue] = validate_record(_record(notes=value), today=TODAY).issues
+    assert issue.message.endswith(named) or named in issue.message

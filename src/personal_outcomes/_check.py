@@ -531,9 +531,11 @@ def _type_name(value: object) -> str:
         return "text"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, dict):
+    if type(value) is dict:
         return "an object"
-    return "a date"
+    if isinstance(value, dt.date):  # YAML's dates and times
+        return "a date or time"
+    return f"a Python {type(value).__name__} (use plain dicts, lists, text and numbers)"
 
 
 def _must_be(

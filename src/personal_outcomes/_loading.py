@@ -107,6 +107,7 @@ def _outcome_problems(
         if statement is not None and statement["source"] not in keys:
             yield (*path, "statement", "source"), "names a source key that is not defined"
     yield from _label_clashes(outcomes)
+    retired = {outcome["id"] for _, outcome in outcomes if outcome.get("retired")}
     for path, outcome in outcomes:
         replacement = outcome.get("replaced_by")
         if replacement is None:
@@ -115,6 +116,11 @@ def _outcome_problems(
             yield (*path, "replaced_by"), "an outcome cannot replace itself"
         elif replacement not in ids:
             yield (*path, "replaced_by"), "names an outcome id that is not in this framework"
+        elif replacement in retired:
+            yield (
+                (*path, "replaced_by"),
+                ("names an outcome that is itself retired; name the outcome to record instead"),
+            )
 
 
 def _label_clashes(
