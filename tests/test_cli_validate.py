@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import multiprocessing.pool
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 import jsonschema
 import pytest
 
-from personal_outcomes import _parallel, _progress
+from personal_outcomes import _parallel, _progress, validate_files
 from personal_outcomes._cli import run
 
 CORPUS = Path(__file__).parent / "data" / "records"
@@ -259,3 +260,12 @@ def test_schema_command(framework: str | None) -> None:
     code, _, err = cli("schema", "--framework-version", "1.0.0")
     assert code == 2
     assert "--framework-version needs a FRAMEWORK" in err
+
+
+@pytest.mark.parametrize("name", ["invalid-array.json", "valid.jsonl", "mixed.jsonl"])
+def test_json_report_text_is_the_reports_json(name: str) -> None:
+    """The JSON report is exactly the Python report as indented JSON."""
+    path = CORPUS / name
+    _, out, _ = cli("validate", TODAY, "--format", "json", str(path))
+    report = validate_files([path], today=dt.date(2026, 11, 26))
+    assert out == json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
