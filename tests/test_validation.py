@@ -249,3 +249,17 @@ def test_local_framework_files(tmp_path: Path) -> None:
     )
     assert validate_record(record, registry, today=TODAY).valid
     assert not validate_record(record, today=TODAY).valid
+
+
+def test_unknown_yaml_keys_are_placed_on_their_own_line() -> None:
+    """An unknown key's issue has its parent's pointer but the key's own line and column."""
+    text = (
+        b"record_id: y-1\nframework: adults\nperson_id: p-1\nrecorded_on: 2026-03-01\n"
+        b"stage: assessment\ncolour: blue\noutcomes:\n  - outcome: seeing-people\n"
+        b"    what_matters: pals\n    extra:\n      nested: 1\n"
+    )
+    [result] = Validator(today=TODAY).iter_stream(io.BytesIO(text), source="r.yaml")
+    assert [(i.pointer, i.line, i.column) for i in result.issues] == [
+        ("", 6, 1),
+        ("/outcomes/0", 10, 5),
+    ]

@@ -75,6 +75,22 @@ Found = tuple[Path, str, str, object]
 PlainCheck = Callable[[Path], bool]
 
 
+class UnknownKey:
+    """The offending value of an unknown-field issue: the key, and where to find it.
+
+    The issue's pointer is the parent's (the design's rule); a reader that knows
+    where the key itself stands (YAML) can place the issue on the key's line.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: object) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return repr(self.key)
+
+
 def _never_plain(path: Path) -> bool:
     del path
     return False
@@ -146,7 +162,7 @@ class Checker:
         later: list[Found] = []
         for key in data:
             if key not in _RECORD_FIELDS:
-                found.append(((), SCHEMA, _unknown_field(key), key))
+                found.append(((), SCHEMA, _unknown_field(key), UnknownKey(key)))
         for name in RECORD_REQUIRED:
             if name not in data and name not in suppressed:
                 found.append(((), SCHEMA, f"missing required field '{name}'", None))
@@ -334,7 +350,9 @@ class Checker:
                 continue
             for key in outcome:
                 if key not in _OUTCOME_FIELDS:
-                    found.append((("outcomes", position), SCHEMA, _unknown_field(key), key))
+                    found.append(
+                        (("outcomes", position), SCHEMA, _unknown_field(key), UnknownKey(key))
+                    )
             for name in OUTCOME_REQUIRED:
                 if name not in outcome and name not in suppressed:
                     message = f"missing required field '{name}'"
@@ -485,7 +503,7 @@ def _contributions(value: object, position: int, found: list[Found], plain: Plai
             continue
         for key in item:
             if key != "by" and key != "what":  # noqa: PLR1714 (faster than a set here)
-                found.append(((*base, number), SCHEMA, _unknown_field(key), key))
+                found.append(((*base, number), SCHEMA, _unknown_field(key), UnknownKey(key)))
         by = item.get("by", ABSENT)
         if by is ABSENT:
             found.append(((*base, number), SCHEMA, "missing required field 'by'", None))

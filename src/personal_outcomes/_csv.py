@@ -109,6 +109,9 @@ class _RowPositions:
                 return lines[row], None
         return lines[0], None
 
+    #: A key is a column: it stands where its row starts.
+    locate_key = locate
+
     def typed_plain(self, path: Path) -> bool:
         """Say no: every CSV cell is a string."""
         del path

@@ -41,6 +41,10 @@ class Positions(Protocol):
         """
         ...  # pragma: no cover
 
+    def locate_key(self, path: Path) -> tuple[int | None, int | None]:
+        """Return where the key of the entry at ``path`` stands (or its mapping's place)."""
+        ...  # pragma: no cover
+
     def typed_plain(self, path: Path) -> bool:
         """Say whether the value at ``path`` was an unquoted YAML scalar read as a non-string."""
         ...  # pragma: no cover

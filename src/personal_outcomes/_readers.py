@@ -256,6 +256,11 @@ class _YAMLPositions:
         found = positions.get(full)
         return found if found is not None else (None, None)
 
+    def locate_key(self, path: Path) -> tuple[int | None, int | None]:
+        """Return the key's (line, column), or its mapping's."""
+        found = self.document.key_positions.get(self.prefix + path)
+        return found if found is not None else self.locate(path[:-1])
+
     def typed_plain(self, path: Path) -> bool:
         """Say whether the node was an unquoted scalar YAML read as a non-string."""
         return self.prefix + path in self.document.typed_plain

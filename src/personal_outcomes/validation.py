@@ -38,6 +38,7 @@ from personal_outcomes._check import (
     SEVERITY,
     Checker,
     Found,
+    UnknownKey,
     latest_date_today,
     make_quick_check,
 )
@@ -347,9 +348,13 @@ class Validator:
     ) -> Iterator[Issue]:
         positions = raw.positions
         for path, code, message, value in found:
-            line, column = (
-                positions.locate(path) if positions is not None else (raw.line, raw.column)
-            )
+            if positions is None:
+                line, column = raw.line, raw.column
+            elif isinstance(value, UnknownKey) and type(value.key) is str:
+                # The pointer is the parent's; the line is the unknown key's own.
+                line, column = positions.locate_key((*path, value.key))
+            else:
+                line, column = positions.locate(path)
             yield Issue(
                 source=source,
                 line=line,
