@@ -10,6 +10,7 @@ Other formats, and standard input, are checked in the parent process.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import multiprocessing.pool
@@ -146,11 +147,14 @@ def scan_parallel(
     names = [os.fspath(source) for source in sources]
     formats = [format_for(name, input_format) for name in names]
     settings = (validator.registry, validator.today, validator.include_values)
-    with make_pool(jobs, settings) as pool:
+    with contextlib.ExitStack() as stack:
+        pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
         for name, fmt in zip(names, formats, strict=True):
             if fmt != "jsonl" or name == STDIN or not Path(name).is_file():
                 yield from validator.scan([name], input_format=fmt, stdin=stdin, run=run)
                 continue
+            if pool is None:
+                pool = stack.enter_context(make_pool(jobs, settings))
             yield from _scan_file(validator, pool, name, run)
 
 
