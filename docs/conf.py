@@ -70,7 +70,7 @@ html_static_path: list[str] = []
 
 def write_framework_pages(app: Sphinx) -> None:
     """Write one MyST page per bundled framework (newest version) from the data."""
-    from personal_outcomes._render import framework_markdown  # noqa: PLC0415
+    from personal_outcomes.frameworks._render import framework_markdown  # noqa: PLC0415
 
     del app
     GENERATED.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import jsonschema
 import pytest
 
-from personal_outcomes import _parallel, _progress, validate_files
-from personal_outcomes._cli import run
+from personal_outcomes import validate_files
+from personal_outcomes._cli import _progress, run
+from personal_outcomes.validation import _parallel
 
 CORPUS = Path(__file__).parent / "data" / "records"
 TODAY = "--today=2026-11-26"

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from personal_outcomes._csv import OUTCOME_COLUMNS, RECORD_COLUMNS, read_csv, write_csv
-from personal_outcomes._raw import PARSE_ERROR, SCHEMA, RawProblem, RawRecord
+from personal_outcomes._codes import PARSE_ERROR, SCHEMA
+from personal_outcomes._formats._csv import OUTCOME_COLUMNS, RECORD_COLUMNS, read_csv, write_csv
+from personal_outcomes._formats._raw import RawProblem, RawRecord
 
 HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
 ROW = "adults,p1,2026-03-01,review,seeing-people,friends"

@@ -22,14 +22,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from personal_outcomes import OutcomesRecord, Validator, bundled
-from personal_outcomes._csv import write_csv
+from personal_outcomes._formats._csv import write_csv
 from personal_outcomes.schemas import record_schema
-from personal_outcomes.validation import ISSUE_CODES
+from personal_outcomes.validation import ISSUE_CODES, IssueCode
+from personal_outcomes.validation._run import Engine
 from strategies import mutated_records, records
 from test_corpus import FILES
 
 TODAY = dt.date(2026, 11, 26)
 VALIDATOR = Validator(today=TODAY)
+# The quick check, the full check and the line check are internal paths; their agreement
+# is the point of this module.
+ENGINE = Engine(bundled(), today=TODAY)
 SCHEMAS = {
     framework.id: jsonschema.Draft202012Validator(
         record_schema(framework), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -39,11 +43,11 @@ SCHEMAS = {
 
 
 def _fast(data: object) -> bool:
-    return VALIDATOR._quick(copy.deepcopy(data))  # the two internal paths are the point
+    return ENGINE.quick(copy.deepcopy(data))
 
 
-def _full(data: object) -> list[tuple[str, str]]:
-    found = VALIDATOR.checker.check(copy.deepcopy(data))
+def _full(data: object) -> list[tuple[IssueCode, str]]:
+    found = ENGINE.checker.check(copy.deepcopy(data))
     return [(code, message) for _, code, message, _ in found]
 
 
@@ -62,7 +66,7 @@ def test_fast_and_full_agree_on_the_corpus() -> None:
     """On every record of the corpus, the fast check is clean exactly when the full one is."""
     count = 0
     for path in FILES:
-        for result in Validator(today=TODAY).iter_files([path]):
+        for result in Validator(today=TODAY).iter_validate([path]):
             if result.data is not None:
                 count += 1
                 assert _fast(result.data) == (_full(result.data) == []), (path, result.index)
@@ -124,7 +128,7 @@ def test_schema_and_checker_agree_at_the_end_of_the_text(change: dict[str, objec
 def test_checker_agrees_with_the_schema_on_the_corpus() -> None:
     """On the corpus too, checker errors and schema verdicts agree."""
     for path in FILES:
-        for result in Validator(today=TODAY).iter_files([path]):
+        for result in Validator(today=TODAY).iter_validate([path]):
             verdict = _schema_valid(result.data)
             if verdict is not None and not any(i.code == "parse-error" for i in result.issues):
                 assert verdict == (_errors(result.data) == []), (path, result.index)
@@ -228,13 +232,13 @@ def test_line_check_agrees_on_the_corpus() -> None:
     """The JSON Lines fast path proves clean exactly the lines the full path finds clean."""
     checked = 0
     for path in FILES:
-        for result in Validator(today=TODAY).iter_files([path]):
+        for result in Validator(today=TODAY).iter_validate([path]):
             if isinstance(result.data, dict | list | str):
                 try:
                     line = json.dumps(result.data).encode()
                 except TypeError:  # YAML data can hold values JSON cannot (a datetime)
                     continue
-                assert (VALIDATOR.line_check(line) is not None) == _line_clean_by_dict_path(line)
+                assert (ENGINE.line_check(line) is not None) == _line_clean_by_dict_path(line)
                 checked += 1
     assert checked > 20
 
@@ -244,7 +248,7 @@ def test_line_check_agrees_on_the_corpus() -> None:
 def test_line_check_agrees(data: object) -> None:
     """On generated records, the JSON Lines fast path agrees with the full check."""
     line = json.dumps(data).encode()
-    found = VALIDATOR.line_check(line)
+    found = ENGINE.line_check(line)
     assert (found is not None) == _line_clean_by_dict_path(line)
     if found is not None:
         assert isinstance(data, dict)
@@ -256,4 +260,4 @@ def test_line_check_agrees(data: object) -> None:
 @example(b"\xff")
 def test_line_check_never_raises(line: bytes) -> None:
     """Any bytes are either proved clean or left to the full path, never an exception."""
-    assert VALIDATOR.line_check(line) is None or _line_clean_by_dict_path(line)
+    assert ENGINE.line_check(line) is None or _line_clean_by_dict_path(line)

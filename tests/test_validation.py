@@ -17,6 +17,7 @@ from personal_outcomes import (
     validate_files,
     validate_record,
 )
+from personal_outcomes.errors import NotValidError
 from personal_outcomes.validation import UnknownFormatError, format_for
 
 DATA = Path(__file__).parent / "data"
@@ -54,8 +55,13 @@ def test_typed_record_is_validated_the_same_way() -> None:
     wrong = OutcomesRecord.from_data(_record(outcomes=[{"outcome": "nope", "what_matters": "x"}]))
     [issue] = validate_record(wrong, today=TODAY).issues
     assert (issue.pointer, issue.code) == ("/outcomes/0/outcome", "unknown-outcome")
-    with pytest.raises(ValueError, match="only a valid record"):
+    with pytest.raises(NotValidError) as raised:
         validate_record(wrong, today=TODAY).record()
+    assert isinstance(raised.value, ValueError)
+    assert str(raised.value) == (
+        "<record>: record 0 is not valid, so it cannot be turned into an OutcomesRecord; "
+        "fix its issues first"
+    )
 
 
 def test_every_issue_is_collected_in_order() -> None:

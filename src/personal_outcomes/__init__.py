@@ -4,15 +4,23 @@
 >>> bundled().get("adults").outcome("seeing-people").category
 'quality-of-life'
 
-Records are checked with :func:`validate_record` (one) and
-:func:`validate_files` or :func:`iter_validate` (files, in bulk); see
-:mod:`personal_outcomes.validation` and :mod:`personal_outcomes.records`.
+The framework model lives in :mod:`personal_outcomes.frameworks`. Records are
+checked with :func:`validate_record` (one) and :func:`validate_files` or
+:func:`iter_validate` (files, in bulk); see :mod:`personal_outcomes.validation`
+and :mod:`personal_outcomes.records`.
 """
 
 from __future__ import annotations
 
-from personal_outcomes._loading import Registry, bundled, load_framework
-from personal_outcomes._model import Category, Framework, Outcome
+from personal_outcomes._version import __version__
+from personal_outcomes.frameworks import (
+    Category,
+    Framework,
+    Outcome,
+    Registry,
+    bundled,
+    load_framework,
+)
 from personal_outcomes.records import OutcomesRecord
 from personal_outcomes.validation import (
     Validator,
@@ -35,8 +43,6 @@ __all__ = [
     "validate_files",
     "validate_record",
 ]
-
-__version__ = "0.1.0"
 
 
 def __dir__() -> list[str]:

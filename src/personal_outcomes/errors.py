@@ -30,9 +30,13 @@ __all__ = [
     "InputError",
     "InvalidFrameworkError",
     "NestingTooDeepError",
+    "NotValidError",
     "PersonalOutcomesError",
     "Problem",
+    "RecordDataError",
+    "RecordWriteError",
     "UnknownCategoryError",
+    "UnknownFormatError",
     "UnknownFrameworkError",
     "UnknownOutcomeError",
     "UnknownReviewLevelError",
@@ -243,3 +247,72 @@ class DuplicateFrameworkError(PersonalOutcomesError):
             f"framework {self.framework!r} {self.version} is defined twice ({where}); "
             "give the local framework its own id or a new version"
         )
+
+
+@frozen(kw_only=True)
+class UnknownFormatError(PersonalOutcomesError, ValueError):
+    """The input format cannot be told from the file name and was not given."""
+
+    source: str
+    formats: tuple[str, ...]
+    endings: tuple[str, ...]
+
+    def __str__(self) -> str:
+        """Say how to name the format."""
+        return (
+            f"{self.source}: cannot tell the input format from the file name "
+            f"(known endings: {', '.join(self.endings)}); name the format "
+            f"({', '.join(self.formats)}) with --input-format, or input_format= in Python"
+        )
+
+
+@frozen(kw_only=True)
+class NotValidError(PersonalOutcomesError, ValueError):
+    """Only a valid record can become a typed record; this one has errors."""
+
+    source: str
+    index: int | None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        """Say which record, and what to do."""
+        which = "the file" if self.index is None else f"record {self.index}"
+        return (
+            f"{_where(self.source, self.line, None)}: {which} is not valid, so it cannot "
+            "be turned into an OutcomesRecord; fix its issues first"
+        )
+
+
+@frozen(kw_only=True)
+class RecordDataError(PersonalOutcomesError, ValueError):
+    """Data given to ``OutcomesRecord.from_data`` does not fit the record format.
+
+    ``pointers`` lists where (RFC 6901, within the record); the values found
+    there are never quoted.
+    """
+
+    pointers: tuple[str, ...]
+
+    def __str__(self) -> str:
+        """Name the places that do not fit."""
+        places = ", ".join(pointer or "/" for pointer in self.pointers)
+        return (
+            f"the data is not a valid record (at {places}); check it with "
+            "validate_record() first, which says what is wrong at each place"
+        )
+
+
+@frozen(kw_only=True)
+class RecordWriteError(PersonalOutcomesError, TypeError, ValueError):
+    """A record cannot be written in the format asked for: a wrong type, or what it cannot carry.
+
+    ``pointer`` is where in the record (RFC 6901); the value is never quoted.
+    """
+
+    record: int
+    pointer: str
+    problem: str
+
+    def __str__(self) -> str:
+        """Say which record, where, and what is wrong."""
+        return f"record {self.record}: {self.pointer or '/'}: {self.problem}"

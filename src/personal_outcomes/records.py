@@ -29,17 +29,29 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, cast
 
 import cattrs
 from attrs import field, frozen
+from cattrs.errors import (
+    ClassValidationError,
+    IterableValidationError,
+)
+
+from personal_outcomes._pointer import to_pointer
+from personal_outcomes._record_format import DATE_PATTERN
+from personal_outcomes.errors import RecordDataError
 
 __all__ = ["Contribution", "Contributor", "OutcomesRecord", "RecordedOutcome", "Stage"]
 
 Stage = Literal["assessment", "support-planning", "review"]
 Contributor = Literal["person", "family-and-friends", "community", "services"]
+
+
+_DATE = re.compile(DATE_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def __dir__() -> list[str]:
@@ -98,11 +110,20 @@ class OutcomesRecord:
     def from_data(cls, data: Mapping[str, object]) -> OutcomesRecord:
         """Build a record from plain data that has passed validation.
 
-        Check the data first (:func:`~personal_outcomes.validation.validate_record`); data
-        that breaks the format raises :class:`cattrs.errors.ClassValidationError`
-        here, not a located issue.
+        Check the data first (:func:`~personal_outcomes.validation.validate_record`);
+        data that breaks the format raises
+        :class:`~personal_outcomes.errors.RecordDataError` naming where (never
+        what the data holds), not a located issue.
+
+        >>> OutcomesRecord.from_data({"record_id": "r-1"})
+        Traceback (most recent call last):
+        ...
+        personal_outcomes.errors.RecordDataError: the data is not a valid record (at /framework, ...
         """
-        return _converter.structure(data, cls)
+        try:
+            return _converter.structure(data, cls)
+        except Exception as err:  # cattrs raises several kinds, and their text quotes values
+            raise RecordDataError(pointers=tuple(_pointers(err))) from None
 
 
 _converter = cattrs.Converter(
@@ -110,6 +131,37 @@ _converter = cattrs.Converter(
     forbid_extra_keys=True,
     unstruct_collection_overrides={Sequence: list, Mapping: dict},
 )
-_converter.register_structure_hook(dt.date, lambda value, _: dt.date.fromisoformat(value))
+
+
+def _date(value: object, _: object) -> dt.date:
+    """Read a date written exactly YYYY-MM-DD, as on every other path."""
+    if type(value) is not str or _DATE.fullmatch(value) is None:
+        raise ValueError  # located by from_data, never quoted
+    return dt.date.fromisoformat(value)
+
+
+def _pointers(err: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[str]:
+    """Yield where each fault inside a cattrs error is; mapping keys are never named.
+
+    The path follows field names and list indexes only: a key of ``context``
+    (or an unknown key) is data, so its fault is placed at the mapping.
+    """
+    if isinstance(err, ClassValidationError):
+        noted, others = err.group_exceptions()
+        for inner, note in noted:
+            yield from _pointers(inner, (*path, note.name))
+    elif isinstance(err, IterableValidationError):
+        noted_items, others = err.group_exceptions()
+        for inner, item in noted_items:
+            index = item.index
+            yield from _pointers(inner, (*path, index) if type(index) is int else path)
+    else:
+        yield to_pointer(path)
+        return
+    for inner in others:
+        yield from _pointers(inner, path)
+
+
+_converter.register_structure_hook(dt.date, _date)
 _converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
 _converter.register_unstructure_hook(MappingProxyType, dict)

@@ -18,9 +18,9 @@ True
 
 from __future__ import annotations
 
-from personal_outcomes._framework_schema import FRAMEWORK_SCHEMA_NAME, framework_file_schema
-from personal_outcomes._record_schema import RECORD_SCHEMA_NAME, record_schema, record_schema_name
 from personal_outcomes._uris import BASE_URI
+from personal_outcomes.schemas._framework import FRAMEWORK_SCHEMA_NAME, framework_file_schema
+from personal_outcomes.schemas._record import RECORD_SCHEMA_NAME, record_schema, record_schema_name
 
 __all__ = [
     "BASE_URI",

@@ -20,32 +20,34 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from personal_outcomes._readers import read_jsonl
-from personal_outcomes.validation import (
+from personal_outcomes._codes import IssueCode, Severity
+from personal_outcomes._formats import read_jsonl
+from personal_outcomes.validation._results import Issue, RecordResult
+from personal_outcomes.validation._run import (
     STDIN,
-    Issue,
-    RecordResult,
+    Engine,
+    Partial,
     Run,
-    Validator,
+    Segment,
     format_for,
-    relative_position,
+    relative_place,
 )
 
 #: Bytes of a JSON Lines file given to a worker at a time.
 CHUNK_BYTES: Final = 4 * 1024 * 1024
 
-_worker: Validator | None = None
+_worker: Engine | None = None
 
 
 def _start_worker(settings: tuple[object, ...]) -> None:
     global _worker  # noqa: PLW0603 (one validator per worker process)
     registry, today, include_values = settings
-    _worker = Validator(registry, today=today, include_values=include_values)  # type: ignore[arg-type]
+    _worker = Engine(registry, today=today, include_values=include_values)  # type: ignore[arg-type]
 
 
 #: An issue as sent from a worker: (line, column, record_id, pointer, code, severity,
 #: message, value). Plain tuples pickle several times faster than attrs objects.
-_IssueRow = tuple[int | None, int | None, str | None, str, str, str, str, str | None]
+_IssueRow = tuple[int | None, int | None, str | None, str, IssueCode, Severity, str, str | None]
 #: A record with issues: (number in the chunk, line, record_id, spoiled, issues).
 _ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
 _Chunk = tuple[int, int, list[str], list[int], list[_ResultRow]]
@@ -86,7 +88,7 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
                 flagged.append((number, result.line, result.record_id, result.spoiled, issues))
         if type(key) is str:
             keys.append(key)
-            places.append(relative_position(number, raw.line))
+            places.append(relative_place(number, raw.line))
     return data.count(b"\n"), number + 1, keys, places, flagged
 
 
@@ -101,20 +103,20 @@ def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
             start = end
 
 
-def _result(row: _ResultRow, source: str, index: int, lines: int) -> RecordResult:
-    """Build a worker's result in its place in the file: renumbered record and lines."""
-    _, line, record_id, spoiled, issues = row
+def _result(row: _ResultRow, source: str) -> RecordResult:
+    """Build a worker's result, numbered within its chunk."""
+    number, line, record_id, spoiled, issues = row
     return RecordResult(
         source=source,
-        index=index,
-        line=None if line is None else line + lines,
+        index=number,
+        line=line,
         record_id=record_id,
         issues=tuple(
             Issue(
                 source=source,
-                line=None if at is None else at + lines,
+                line=at,
                 column=column,
-                record=index,
+                record=number,
                 record_id=record_id,
                 pointer=pointer,
                 code=code,
@@ -129,13 +131,13 @@ def _result(row: _ResultRow, source: str, index: int, lines: int) -> RecordResul
 
 
 def make_pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
-    """Start ``jobs`` worker processes, each with its own validator."""
+    """Start ``jobs`` worker processes, each with its own engine."""
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     return context.Pool(jobs, initializer=_start_worker, initargs=(settings,))
 
 
 def scan_parallel(
-    validator: Validator,
+    engine: Engine,
     sources: Iterable[str | os.PathLike[str]],
     *,
     jobs: int,
@@ -143,45 +145,45 @@ def scan_parallel(
     input_format: str | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[RecordResult]:
-    """Check files like :meth:`Validator.scan`, JSON Lines files with ``jobs`` workers."""
+    """Check files like :meth:`Engine.scan`, JSON Lines files with ``jobs`` workers."""
     names = [os.fspath(source) for source in sources]
     formats = [format_for(name, input_format) for name in names]
-    settings = (validator.registry, validator.today, validator.include_values)
+    settings = (engine.registry, engine.today, engine.include_values)
     with contextlib.ExitStack() as stack:
         pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
         for name, fmt in zip(names, formats, strict=True):
             if fmt != "jsonl" or name == STDIN or not Path(name).is_file():
-                yield from validator.scan([name], input_format=fmt, stdin=stdin, run=run)
+                yield from engine.scan([name], input_format=fmt, stdin=stdin, run=run)
                 continue
             if pool is None:
                 pool = stack.enter_context(make_pool(jobs, settings))
-            yield from _scan_file(validator, pool, name, run)
+            yield from _scan_file(engine, pool, name, run)
+
+
+def _empty(name: str) -> Segment:
+    return Segment(source=name, records=0, lines=0, results=(), keys=(), places=())
 
 
 def _scan_file(
-    validator: Validator, pool: multiprocessing.pool.Pool, name: str, run: Run
+    engine: Engine, pool: multiprocessing.pool.Pool, name: str, run: Run
 ) -> Iterator[RecordResult]:
     size = Path(name).stat().st_size
-    file_number = run.file_number
-    run.file_number += 1
-    run.sources.append(name)
-    tasks = ((name, name, start, end) for start, end in _chunks(name, size))
-    offset = 0
-    first = 0
+    tasks = [(name, name, start, end) for start, end in _chunks(name, size)]
     run.position = None
-    for chunk_lines, count, keys, places, flagged in pool.imap(_check_chunk, tasks):
-        results = {row[0]: _result(row, name, first + row[0], offset) for row in flagged}
-        yield from validator.merge_chunk(
-            count,
-            keys,
-            places,
-            results,
-            run=run,
-            file_number=file_number,
-            first=first,
-            offset=offset,
+    if not tasks:  # an empty file: no records, but a source of the run all the same
+        yield from engine.absorb(Partial(segments=(_empty(name),)), run)
+    for start, (lines, count, keys, places, flagged) in zip(
+        (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
+    ):
+        segment = Segment(
+            source=name,
+            records=count,
+            lines=lines,
+            results=tuple(_result(row, name) for row in flagged),
+            keys=tuple(keys),
+            places=tuple(places),
+            continued=start > 0,
         )
-        offset += chunk_lines
-        first += count
+        yield from engine.absorb(Partial(segments=(segment,)), run)
         if run.on_progress is not None:
             run.on_progress(run)

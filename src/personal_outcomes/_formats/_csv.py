@@ -22,12 +22,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
-from typing import BinaryIO, Final, Protocol, TextIO
+from typing import BinaryIO, Final, Protocol, TextIO, TypeVar
 
 from attrs import frozen
 
-from personal_outcomes._pointer import Path
-from personal_outcomes._raw import PARSE_ERROR, SCHEMA, RawProblem, RawRecord
+from personal_outcomes._codes import PARSE_ERROR, SCHEMA
+from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._pointer import Path, to_pointer
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
     KEY_LIKE,
@@ -36,6 +37,7 @@ from personal_outcomes._record_format import (
     RECORD_FIELDS,
     RECORD_REQUIRED,
 )
+from personal_outcomes.errors import RecordWriteError
 
 _NOT_COLUMNS: Final = ("context", "outcomes")  # context.NAME columns; one row per outcome
 #: Record-level columns, in the order :func:`write_csv` writes them.
@@ -66,6 +68,7 @@ _RESAVE_UTF8: Final = (
     "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)')"
 )
 _NOT_READ: Final = "the rest of the file was not read"
+_T = TypeVar("_T")
 _CONTRIBUTION_FORM: Final = (
     "write each contribution as 'by: what' (for example 'person: Practise the walk'), "
     "with ' | ' between contributions"
@@ -628,90 +631,116 @@ def write_csv(
     contribution's ``by`` and ``what`` have no space at either end (the reader
     strips them; the writer writes them as given).
 
-    Raise :class:`TypeError` for a value of the wrong type, and
-    :class:`ValueError` for what CSV cannot carry: a key outside the record
-    format, a record without outcomes, a context name that cannot be a column
-    name, a ``by`` containing ``:``.
+    Raise :class:`~personal_outcomes.errors.RecordWriteError` (a
+    :class:`TypeError` and a :class:`ValueError`), naming the record and the
+    place, for a value of the wrong type or what CSV cannot carry: a key outside
+    the record format, a record without outcomes, a context name that cannot be
+    a column name, a ``by`` containing ``:``.
     """
     if context_names is None:
         records = list(records)
-        names = sorted({name for record in records for name in _context(record)})
+        found: set[str] = set()
+        for number, record in enumerate(records):
+            found.update(_faults_located(number, _context, record))
+        names = sorted(found)
     else:
         names = sorted(set(context_names))
     for name in names:
         if _CONTEXT_NAME.fullmatch(name) is None:
-            raise ValueError(
-                "a context name must start with a letter and have at most 64 letters, "
-                "digits, '_' or '-'"
+            raise RecordWriteError(
+                record=0,
+                pointer="/context",
+                problem=(
+                    "a context name must start with a letter and have at most 64 letters, "
+                    "digits, '_' or '-'"
+                ),
             )
     writer = csv.writer(stream)
     writer.writerow([*RECORD_COLUMNS, *(CONTEXT_PREFIX + name for name in names), *OUTCOME_COLUMNS])
-    for record in records:
-        writer.writerows(_record_rows(record, names))
+    for number, record in enumerate(records):
+        writer.writerows(_faults_located(number, _record_rows, record, names))
 
 
-def _mapping(value: object, what: str) -> Mapping[str, object]:
+def _faults_located(number: int, function: Callable[..., _T], *args: object) -> _T:
+    """Call ``function``; a fault it finds becomes a RecordWriteError naming the record."""
+    try:
+        return function(*args)
+    except _Fault as fault:
+        raise RecordWriteError(
+            record=number, pointer=to_pointer(fault.path), problem=fault.problem
+        ) from None
+
+
+class _Fault(Exception):  # noqa: N818 (control flow, never leaves this module)
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(problem)
+        self.path = path
+        self.problem = problem
+
+
+def _mapping(value: object, path: Path) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
-        raise TypeError(f"{what} must be a mapping")
+        raise _Fault(path, "must be a mapping")
     return value
 
 
-def _sequence(value: object, what: str) -> Sequence[object]:
+def _sequence(value: object, path: Path) -> Sequence[object]:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        raise TypeError(f"{what} must be a list")
+        raise _Fault(path, "must be a list")
     return value
 
 
-def _keys(mapping: Mapping[str, object], allowed: frozenset[str], what: str) -> None:
+def _keys(mapping: Mapping[str, object], allowed: frozenset[str], path: Path) -> None:
     if not mapping.keys() <= allowed:
-        raise ValueError(f"{what} has a key that is not in the record format")
+        raise _Fault(path, "has a key that is not in the record format")
 
 
-def _text(value: object, what: str) -> str:
+def _text(value: object, path: Path) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a string")
+        raise _Fault(path, "must be a string")
     return value
 
 
 def _context(record: Mapping[str, object]) -> Mapping[str, object]:
-    return _mapping(_mapping(record, "a record").get("context", {}), "context")
+    return _mapping(_mapping(record, ()).get("context", {}), ("context",))
 
 
 def _record_rows(record: Mapping[str, object], names: list[str]) -> list[list[str]]:
     """Return the CSV rows of one record."""
-    _keys(_mapping(record, "a record"), _RECORD_KEYS, "a record")
+    _keys(_mapping(record, ()), _RECORD_KEYS, ())
     context = _context(record)
     if not context.keys() <= set(names):
-        raise ValueError("a record has a context name that is not in context_names")
-    head = [_text(record.get(name, ""), name) for name in RECORD_COLUMNS]
-    head += [_text(context.get(name, ""), CONTEXT_PREFIX + name) for name in names]
-    outcomes = _sequence(record.get("outcomes", ()), "outcomes")
+        raise _Fault(("context",), "has a context name that is not in context_names")
+    head = [_text(record.get(name, ""), (name,)) for name in RECORD_COLUMNS]
+    head += [_text(context.get(name, ""), ("context", name)) for name in names]
+    outcomes = _sequence(record.get("outcomes", ()), ("outcomes",))
     if not outcomes:
-        raise ValueError("a record needs at least one outcome to be written as CSV")
+        raise _Fault(("outcomes",), "a record needs at least one outcome to be written as CSV")
     rows = []
-    for value in outcomes:
-        outcome = _mapping(value, "an outcome")
-        _keys(outcome, _OUTCOME_KEYS, "an outcome")
+    for index, value in enumerate(outcomes):
+        path = ("outcomes", index)
+        outcome = _mapping(value, path)
+        _keys(outcome, _OUTCOME_KEYS, path)
         cells = [
-            _join(outcome.get(name, ()))
+            _join(outcome.get(name, ()), (*path, name))
             if name == "contributions"
-            else _text(outcome.get(name, ""), name)
+            else _text(outcome.get(name, ""), (*path, name))
             for name in OUTCOME_COLUMNS
         ]
         rows.append(head + cells)
     return rows
 
 
-def _join(value: object) -> str:
+def _join(value: object, path: Path) -> str:
     """Return the contributions cell for a list of ``{"by": ..., "what": ...}``."""
     items = []
-    for item in _sequence(value, "contributions"):
-        contribution = _mapping(item, "a contribution")
-        _keys(contribution, _CONTRIBUTION_KEYS, "a contribution")
-        by = _text(contribution.get("by", ""), "by")
-        what = _text(contribution.get("what", ""), "what")
+    for index, item in enumerate(_sequence(value, path)):
+        contribution = _mapping(item, (*path, index))
+        _keys(contribution, _CONTRIBUTION_KEYS, (*path, index))
+        by = _text(contribution.get("by", ""), (*path, index, "by"))
+        what = _text(contribution.get("what", ""), (*path, index, "what"))
         if ":" in by:
-            raise ValueError("a contribution's 'by' cannot contain ':' in CSV")
+            raise _Fault((*path, index, "by"), "a contribution's 'by' cannot contain ':' in CSV")
         items.append(f"{_escape(by)}: {_escape(what)}")
     return " | ".join(items)
 

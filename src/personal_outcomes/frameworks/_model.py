@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
+import cattrs
 from attrs import frozen
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from personal_outcomes._formats._yaml import YAMLDocument
+from personal_outcomes._text import closest, normalise_label
 from personal_outcomes.errors import (
+    InvalidFrameworkError,
     UnknownCategoryError,
     UnknownOutcomeError,
     UnknownReviewLevelError,
     UnknownSourceError,
 )
+from personal_outcomes.frameworks._rules import framework_problems
 
 OutcomeType = Literal["quality-of-life", "process", "change", "managing-the-caring-role"]
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def normalise_label(label: str) -> str:
-    """Fold a label for lookup: ignore case, spacing and punctuation.
-
-    >>> normalise_label("Feeling informed/ skilled/equipped")
-    'feelinginformedskilledequipped'
-    """
-    return _NOT_ALNUM.sub("", label.casefold())
-
-
-def closest(word: str, candidates: list[str]) -> str | None:
-    """Return the candidate most like ``word``, if any is close enough."""
-    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 @frozen(kw_only=True)
@@ -117,7 +104,7 @@ class Outcome:
         return (self.label, *(alias.label for alias in self.aliases), *statement)
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, repr=False)
 class Category:
     """A category of outcomes, of one outcome type."""
 
@@ -132,8 +119,16 @@ class Category:
         """Iterate over the category's outcomes in published order."""
         return iter(self.outcomes)
 
+    def __repr__(self) -> str:
+        """Give the id, type and number of outcomes (the data: :meth:`Framework.to_data`)."""
+        return f"<Category {self.id} ({self.type}): {_count(len(self.outcomes), 'outcome')}>"
 
-@frozen(kw_only=True)
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+@frozen(kw_only=True, repr=False)
 class Framework:
     """A Personal Outcomes framework: categories of outcomes, sources, review scale.
 
@@ -163,17 +158,21 @@ class Framework:
         Two files that parse to the same data have the same digest, whatever
         their formatting, key order or line endings.
         """
-        from personal_outcomes._convert import unstructure_framework  # noqa: PLC0415 (cycle)
-
         canonical = json.dumps(
             unstructure_framework(self), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+    def __repr__(self) -> str:
+        """Give the id, version and counts; the whole data is one call away (:meth:`to_data`)."""
+        return (
+            f"<Framework {self.id} {self.version}: "
+            f"{_count(len(self.categories), 'category', 'categories')}, "
+            f"{_count(len(self.outcomes), 'outcome')}>"
+        )
+
     def to_data(self) -> dict[str, object]:
         """Return the framework as plain data in the framework file format."""
-        from personal_outcomes._convert import unstructure_framework  # noqa: PLC0415 (cycle)
-
         return unstructure_framework(self)
 
     @classmethod
@@ -188,9 +187,7 @@ class Framework:
         >>> Framework.from_data(data) == bundled().get("carers")
         True
         """
-        from personal_outcomes._loading import check_framework_data  # noqa: PLC0415 (cycle)
-
-        return check_framework_data(data, source)
+        return build_framework(data, source)
 
     @cached_property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -297,3 +294,52 @@ class Framework:
             requested=requested,
             suggestion=closest(requested, list(candidates)),
         )
+
+
+# ---- plain data <-> model, with cattrs ----------------------------------------------
+
+_converter = cattrs.Converter(
+    omit_if_default=True,
+    forbid_extra_keys=True,
+    unstruct_collection_overrides={Sequence: list},
+)
+
+# An outcome's category is where it sits in the file, not a key of its own.
+_converter.register_unstructure_hook(
+    Outcome,
+    make_dict_unstructure_fn(
+        Outcome, _converter, _cattrs_omit_if_default=True, category=override(omit=True)
+    ),
+)
+_structure_category = make_dict_structure_fn(Category, _converter, _cattrs_forbid_extra_keys=True)
+
+
+def _category_hook(data: Mapping[str, object], cls: type[Category]) -> Category:
+    outcomes = cast("list[Mapping[str, object]]", data["outcomes"])
+    with_category = [{**outcome, "category": data["id"]} for outcome in outcomes]
+    return _structure_category({**data, "outcomes": with_category}, cls)
+
+
+_converter.register_structure_hook(Category, _category_hook)
+
+
+def structure_framework(data: Mapping[str, object]) -> Framework:
+    """Build a :class:`Framework` from data that has passed the framework checks."""
+    return _converter.structure(data, Framework)
+
+
+def unstructure_framework(framework: Framework) -> dict[str, object]:
+    """Return a framework as plain data, in the framework file format."""
+    return cast("dict[str, object]", _converter.unstructure(framework))
+
+
+def build_framework(data: object, source: str, document: YAMLDocument | None = None) -> Framework:
+    """Check framework data against the schema and the rules, then build it.
+
+    Raises :class:`~personal_outcomes.errors.InvalidFrameworkError` listing every
+    problem; ``document`` (when the data came from a YAML file) places them.
+    """
+    problems = framework_problems(data, document)
+    if problems:
+        raise InvalidFrameworkError(source=source, problems=problems)
+    return structure_framework(cast("Mapping[str, object]", data))

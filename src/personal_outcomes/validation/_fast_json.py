@@ -21,7 +21,6 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from personal_outcomes._check import Checker
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
     IDENTIFIER_PATTERN,
@@ -31,6 +30,7 @@ from personal_outcomes._record_format import (
     MAX_OUTCOMES,
     REVIEW_STAGE,
 )
+from personal_outcomes.validation._check import Checker
 
 _CACHE_LIMIT = 100_000
 _Contributor = Literal["person", "family-and-friends", "community", "services"]

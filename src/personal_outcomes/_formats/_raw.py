@@ -7,27 +7,12 @@ reading is a :class:`RawProblem` on the record it spoils.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from attrs import frozen
 
+from personal_outcomes._codes import ERROR, IssueCode, Severity
 from personal_outcomes._pointer import Path
-
-#: Issue codes (the design's table); readers use PARSE_ERROR and SCHEMA.
-PARSE_ERROR: Final = "parse-error"
-SCHEMA: Final = "schema"
-UNKNOWN_FRAMEWORK: Final = "unknown-framework"
-UNKNOWN_OUTCOME: Final = "unknown-outcome"
-STATUS_REQUIRED: Final = "status-required"
-STATUS_OUTSIDE_REVIEW: Final = "status-outside-review"
-DUPLICATE_OUTCOME: Final = "duplicate-outcome"
-DUPLICATE_RECORD_ID: Final = "duplicate-record-id"
-FUTURE_DATE: Final = "future-date"
-RETIRED_OUTCOME: Final = "retired-outcome"
-UNREADABLE_FILE: Final = "unreadable-file"
-
-ERROR: Final = "error"
-WARNING: Final = "warning"
 
 
 class Positions(Protocol):
@@ -55,11 +40,11 @@ class RawProblem:
     """A fault found while reading, before any checks ran."""
 
     path: Path
-    code: str
+    code: IssueCode
     message: str
     line: int | None = None
     column: int | None = None
-    severity: str = ERROR
+    severity: Severity = ERROR
 
 
 class RawRecord(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from personal_outcomes._model import Framework, Outcome
+from personal_outcomes.frameworks._model import Framework, Outcome
 
 
 def _count(items: tuple[object, ...], noun: str) -> str:

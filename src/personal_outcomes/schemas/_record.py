@@ -8,10 +8,8 @@ Each schema is self-contained (its only ``$ref`` s point inside it).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from personal_outcomes._framework_schema import ID_PATTERN, VERSION_PATTERN, whole
-from personal_outcomes._model import Framework
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
     CONTRIBUTION_FIELDS,
@@ -28,6 +26,10 @@ from personal_outcomes._record_format import (
     STAGES,
 )
 from personal_outcomes._uris import BASE_URI, schema_uri
+from personal_outcomes.schemas._framework import ID_PATTERN, VERSION_PATTERN, whole
+
+if TYPE_CHECKING:
+    from personal_outcomes.frameworks import Framework
 
 RECORD_SCHEMA_NAME: Final = "record.schema.json"
 _TEXT_PATTERN: Final = r"\S"

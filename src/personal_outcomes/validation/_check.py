@@ -19,12 +19,8 @@ from typing import Final
 
 from attrs import frozen
 
-from personal_outcomes._loading import Registry
-from personal_outcomes._model import Framework, closest, normalise_label
-from personal_outcomes._pointer import Path
-from personal_outcomes._raw import (
+from personal_outcomes._codes import (
     DUPLICATE_OUTCOME,
-    ERROR,
     FUTURE_DATE,
     RETIRED_OUTCOME,
     SCHEMA,
@@ -32,8 +28,10 @@ from personal_outcomes._raw import (
     STATUS_REQUIRED,
     UNKNOWN_FRAMEWORK,
     UNKNOWN_OUTCOME,
-    WARNING,
+    IssueCode,
 )
+from personal_outcomes._formats._yaml import describe_type
+from personal_outcomes._pointer import Path
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
     CONTRIBUTORS,
@@ -50,7 +48,8 @@ from personal_outcomes._record_format import (
     REVIEW_STAGE,
     STAGES,
 )
-from personal_outcomes._yaml import describe_type
+from personal_outcomes._text import closest, normalise_label
+from personal_outcomes.frameworks import Framework, Registry
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -70,7 +69,7 @@ LATEST_OFFSET: Final = dt.timedelta(hours=14)
 ABSENT: Final = object()
 
 #: One issue found in a record: (path, code, message, offending value).
-Found = tuple[Path, str, str, object]
+Found = tuple[Path, IssueCode, str, object]
 #: Says whether the value at a path was an unquoted YAML scalar of another type.
 PlainCheck = Callable[[Path], bool]
 
@@ -574,18 +573,6 @@ def _unknown_field(key: object) -> str:
     if type(key) is str and KEY_LIKE.fullmatch(key):
         return f"unknown field '{key}'; the record format allows no other fields: remove it"
     return "an unknown field with an unusual name; the record format allows no other fields"
-
-
-SEVERITY: Final = {
-    SCHEMA: ERROR,
-    UNKNOWN_FRAMEWORK: ERROR,
-    UNKNOWN_OUTCOME: ERROR,
-    STATUS_REQUIRED: ERROR,
-    STATUS_OUTSIDE_REVIEW: WARNING,
-    DUPLICATE_OUTCOME: WARNING,
-    FUTURE_DATE: WARNING,
-    RETIRED_OUTCOME: WARNING,
-}
 
 
 def make_quick_check(checker: Checker) -> Callable[[object], bool]:

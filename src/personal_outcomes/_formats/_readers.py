@@ -1,6 +1,6 @@
 """Readers for record files: JSON, JSON Lines and YAML (CSV lives in ``_csv``).
 
-Each reader turns a binary stream into :class:`~personal_outcomes._raw.RawRecord`
+Each reader turns a binary stream into :class:`~personal_outcomes._formats._raw.RawRecord`
 objects, one at a time, and never raises for bad input: a fault becomes a
 ``parse-error`` problem on the record it spoils.
 
@@ -19,10 +19,11 @@ from typing import BinaryIO, Final
 import orjson
 from attrs import frozen
 
-from personal_outcomes._csv import read_csv
+from personal_outcomes._codes import PARSE_ERROR
+from personal_outcomes._formats._csv import read_csv
+from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._yaml import YAMLDocument, iter_documents
 from personal_outcomes._pointer import Path
-from personal_outcomes._raw import PARSE_ERROR, RawProblem, RawRecord
-from personal_outcomes._yaml import YAMLDocument, iter_documents
 from personal_outcomes.errors import InputError, YAMLSyntaxError
 
 #: Input formats, and the file name endings that select them.

@@ -1,0 +1,106 @@
+"""The ``personal-outcomes`` command: a thin layer over the library.
+
+:func:`run` takes the arguments and the two output streams and returns the exit
+code, so it can be tested without a subprocess. Exit codes: 0 ok, 1 invalid data,
+2 usage errors or unreadable input. Each command is a module with one entry in
+:data:`COMMANDS`; adding a command is adding a module and a line there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from personal_outcomes._cli import _list, _schema, _show, _validate
+from personal_outcomes._cli._command import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Command,
+    Parser,
+    Streams,
+    UsageError,
+    registry_from,
+)
+from personal_outcomes._version import __version__
+from personal_outcomes.errors import PersonalOutcomesError
+
+__all__ = ["COMMANDS", "main", "run"]
+
+#: The table of commands, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    _list.COMMAND,
+    _show.COMMAND,
+    _validate.COMMAND,
+    _schema.COMMAND,
+)
+
+_FRAMEWORK_DIR_HELP = "also load the framework files (*.yaml, *.yml) in DIR"
+
+
+def _parser(stdout: TextIO) -> Parser:
+    parser = Parser(
+        prog="personal-outcomes",
+        description="The Personal Outcomes frameworks, and checks for personal-outcomes data.",
+        out=stdout,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--framework-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=_FRAMEWORK_DIR_HELP + "; may be given more than once",
+    )
+    # --framework-dir is accepted after the command too (validate --framework-dir DIR ...).
+    local = Parser(add_help=False, out=stdout)
+    local.add_argument(
+        "--framework-dir",
+        dest="command_framework_dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=_FRAMEWORK_DIR_HELP,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        sub = commands.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description,
+            out=stdout,
+            parents=[local],
+        )
+        command.arguments(sub)
+        sub.set_defaults(action=command.action)
+    return parser
+
+
+def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run the command line with these arguments; return the exit code."""
+    try:
+        args = _parser(stdout).parse_args(list(arguments))
+        registry = registry_from(args)
+        return int(args.action(args, registry, Streams(stdout=stdout, stderr=stderr)))
+    except UsageError as err:
+        stderr.write(str(err))
+        return EXIT_USAGE
+    except SystemExit as exit_:  # --help and --version
+        return int(exit_.code or 0)
+    except PersonalOutcomesError as err:
+        stderr.write(f"personal-outcomes: {err}\n")
+        return EXIT_USAGE
+
+
+def main() -> NoReturn:
+    """Entry point of the ``personal-outcomes`` command."""
+    try:
+        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:  # pragma: no cover (output piped into a program that stopped reading)
+        # Python flushes stdout again at exit; point it at devnull so that cannot fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)

@@ -1,0 +1,165 @@
+"""``personal-outcomes validate FILE...``: check record files."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+from collections.abc import Iterator
+
+from personal_outcomes._cli._command import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    Command,
+    Streams,
+    add_format,
+    write_json,
+)
+from personal_outcomes._cli._progress import Progress
+from personal_outcomes._formats import FORMATS
+from personal_outcomes.frameworks import Registry
+from personal_outcomes.validation import Issue, RecordResult, Report
+from personal_outcomes.validation._parallel import scan_parallel
+from personal_outcomes.validation._run import Engine, Run
+
+
+def positive(text: str) -> int:
+    """Parse a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
+def date(text: str) -> dt.date:
+    """Parse a date written exactly YYYY-MM-DD."""
+    try:
+        if len(text) == 10:  # noqa: PLR2004 (YYYY-MM-DD)
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError("must be a real date written YYYY-MM-DD")
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
+    parser.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="the format of every FILE (default: from each file name's ending)",
+    )
+    add_format(
+        parser,
+        ("text", "json"),
+        "text: one issue per line and a summary (default); json: one JSON report",
+    )
+    parser.add_argument(
+        "--max-issues",
+        type=positive,
+        metavar="N",
+        help="keep at most N issues (the report says it was cut short; counts stay exact)",
+    )
+    parser.add_argument(
+        "--today",
+        type=date,
+        metavar="YYYY-MM-DD",
+        help="treat dates after this one as in the future (default: today in UTC+14)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive,
+        default=1,
+        metavar="N",
+        help="check JSON Lines files with N worker processes (default 1)",
+    )
+    parser.add_argument(
+        "--show-values",
+        action="store_true",
+        help="include the offending values in issues: they are personal data, for local "
+        "debugging only",
+    )
+
+
+def _results(args: argparse.Namespace, engine: Engine, run: Run) -> Iterator[RecordResult]:
+    if args.jobs > 1:
+        return scan_parallel(
+            engine, args.files, jobs=args.jobs, run=run, input_format=args.input_format
+        )
+    return engine.scan(args.files, input_format=args.input_format, run=run)
+
+
+def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
+    stdout, stderr = streams.stdout, streams.stderr
+    engine = Engine(registry, today=args.today, include_values=args.show_values)
+    run = Run()
+    progress = Progress(stderr) if stderr.isatty() else None
+    if progress is not None:
+
+        def show(current: Run) -> None:
+            done = current.position() if current.position is not None else None
+            progress.update(current.sources[-1], current.records, done, current.size)
+
+        run.on_progress = show
+    results = _results(args, engine, run)
+    kept: list[Issue] = []
+    written = 0
+    truncated = False
+    # Records hold no reference cycles: the cyclic collector only costs time here.
+    # The command owns its process, so it switches the collector off for the run.
+    gc.freeze()
+    gc.disable()
+    for result in results:
+        room = len(result.issues) if args.max_issues is None else args.max_issues - written
+        truncated = truncated or room < len(result.issues)
+        issues = result.issues[: max(room, 0)]
+        written += len(issues)
+        if args.format == "json":
+            kept.extend(issues)
+        elif issues:
+            if progress is not None:
+                progress.clear()
+            stdout.write("".join(f"{issue}\n" for issue in issues))
+    gc.enable()
+    if progress is not None:
+        progress.clear()
+    report = run.report(tuple(kept), truncated=truncated)
+    if args.format == "json":
+        write_json(report.to_dict(), stdout)
+    else:
+        stdout.write(summary(report))
+    if report.unreadable:
+        return EXIT_USAGE
+    return EXIT_INVALID if report.invalid else EXIT_OK
+
+
+def summary(report: Report) -> str:
+    """Return the closing lines of the text report."""
+    noun = "record" if report.records == 1 else "records"
+    lines = [
+        (
+            f"{report.records} {noun}: {report.valid} valid, {report.invalid} invalid "
+            f"({report.errors} errors, {report.warnings} warnings)"
+        )
+    ]
+    if report.truncated:
+        lines.append("The list of issues was cut short by --max-issues; the counts are exact.")
+    if report.unreadable:
+        lines.append(f"{report.unreadable} file(s) could not be read.")
+    return "\n".join(lines) + "\n"
+
+
+COMMAND = Command(
+    name="validate",
+    help="check record files (JSON, JSON Lines, YAML, CSV)",
+    description=(
+        "Check personal-outcomes record files. Exit 0 when no record has an error "
+        "(warnings allowed), 1 when any has, 2 for usage errors or a file that cannot "
+        "be opened."
+    ),
+    arguments=_arguments,
+    action=_validate,
+)

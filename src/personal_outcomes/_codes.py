@@ -1,0 +1,62 @@
+"""The issue codes: one typed table of every code and its severity.
+
+The checker, the readers, the run and the documentation all take the codes from
+here; a test proves the reference page lists exactly these codes and severities.
+Programs branch on the code, never on the text of a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal
+
+#: Whether an issue makes its record invalid (``error``) or only asks for a look.
+Severity = Literal["error", "warning"]
+
+#: Every issue code validation can report.
+IssueCode = Literal[
+    "parse-error",
+    "schema",
+    "unknown-framework",
+    "unknown-outcome",
+    "status-required",
+    "status-outside-review",
+    "duplicate-outcome",
+    "duplicate-record-id",
+    "future-date",
+    "retired-outcome",
+    "unreadable-file",
+]
+
+ERROR: Final = "error"
+WARNING: Final = "warning"
+
+PARSE_ERROR: Final = "parse-error"
+SCHEMA: Final = "schema"
+UNKNOWN_FRAMEWORK: Final = "unknown-framework"
+UNKNOWN_OUTCOME: Final = "unknown-outcome"
+STATUS_REQUIRED: Final = "status-required"
+STATUS_OUTSIDE_REVIEW: Final = "status-outside-review"
+DUPLICATE_OUTCOME: Final = "duplicate-outcome"
+DUPLICATE_RECORD_ID: Final = "duplicate-record-id"
+FUTURE_DATE: Final = "future-date"
+RETIRED_OUTCOME: Final = "retired-outcome"
+UNREADABLE_FILE: Final = "unreadable-file"
+
+#: Every issue code with its severity, in the order the reference lists them.
+ISSUE_CODES: Final[Mapping[IssueCode, Severity]] = MappingProxyType(
+    {
+        PARSE_ERROR: ERROR,
+        SCHEMA: ERROR,
+        UNKNOWN_FRAMEWORK: ERROR,
+        UNKNOWN_OUTCOME: ERROR,
+        STATUS_REQUIRED: ERROR,
+        STATUS_OUTSIDE_REVIEW: WARNING,
+        DUPLICATE_OUTCOME: WARNING,
+        DUPLICATE_RECORD_ID: ERROR,
+        FUTURE_DATE: WARNING,
+        RETIRED_OUTCOME: WARNING,
+        UNREADABLE_FILE: ERROR,
+    }
+)

@@ -1,0 +1,170 @@
+"""Reading framework files, and the registry of known frameworks."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from attrs import frozen
+
+from personal_outcomes._formats._yaml import load_one
+from personal_outcomes._text import closest
+from personal_outcomes.errors import (
+    DuplicateFrameworkError,
+    UnknownFrameworkError,
+    UnreadableFileError,
+)
+from personal_outcomes.frameworks._data import bundled_files, is_framework_file
+from personal_outcomes.frameworks._model import Framework, build_framework
+
+
+def parse_framework(data: bytes, source: str) -> Framework:
+    """Read, check and build a framework from the bytes of a framework file."""
+    document = load_one(data, source)
+    return build_framework(document.data, source, document)
+
+
+def load_framework(path: str | os.PathLike[str]) -> Framework:
+    """Read a framework file, check it fully, and return the framework.
+
+    Raises :class:`~personal_outcomes.errors.UnreadableFileError` when the file
+    cannot be read, an :class:`~personal_outcomes.errors.InputError` subclass for
+    YAML faults, and :class:`~personal_outcomes.errors.InvalidFrameworkError`
+    listing every problem when the content breaks the framework file rules.
+    """
+    source = os.fspath(path)
+    try:
+        data = Path(source).read_bytes()
+    except OSError as err:
+        raise UnreadableFileError(source=source, reason=err.strerror or type(err).__name__) from err
+    return parse_framework(data, source)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@frozen(kw_only=True, repr=False)
+class Registry:
+    """The frameworks known to a program, by id and version.
+
+    A registry never changes; adding frameworks returns a new registry.
+
+    >>> from personal_outcomes import bundled
+    >>> registry = bundled()
+    >>> registry.ids
+    ('adults', 'care-homes', 'carers')
+    >>> registry.get("carers").version
+    '1.0.0'
+    """
+
+    frameworks: tuple[Framework, ...] = ()
+    #: Where each framework came from (a file name), in the same order.
+    origins: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse two definitions of the same framework version."""
+        if len(self.origins) != len(self.frameworks):
+            object.__setattr__(self, "origins", ("<data>",) * len(self.frameworks))
+        seen: dict[tuple[str, str], str] = {}
+        for framework, origin in zip(self.frameworks, self.origins, strict=True):
+            key = (framework.id, framework.version)
+            if key in seen:
+                raise DuplicateFrameworkError(
+                    framework=framework.id, version=framework.version, sources=(seen[key], origin)
+                )
+            seen[key] = origin
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The ids of the known frameworks, sorted."""
+        return tuple(sorted({framework.id for framework in self.frameworks}))
+
+    def versions(self, framework_id: str) -> tuple[str, ...]:
+        """Return the known versions of a framework, oldest first."""
+        found = [fw.version for fw in self.frameworks if fw.id == framework_id]
+        if not found:
+            raise self._unknown(framework_id, None)
+        return tuple(sorted(found, key=_version_key))
+
+    def get(self, framework_id: str, version: str | None = None) -> Framework:
+        """Return a framework by id: the newest version, or the one asked for."""
+        candidates = [fw for fw in self.frameworks if fw.id == framework_id]
+        if not candidates:
+            raise self._unknown(framework_id, None)
+        if version is None:
+            return max(candidates, key=lambda fw: _version_key(fw.version))
+        for framework in candidates:
+            if framework.version == version:
+                return framework
+        raise self._unknown(framework_id, version)
+
+    def latest(self) -> tuple[Framework, ...]:
+        """Return the newest version of every framework, ordered by id."""
+        return tuple(self.get(framework_id) for framework_id in self.ids)
+
+    def __iter__(self) -> Iterator[Framework]:
+        """Iterate over every known framework version, by id then version."""
+        return iter(sorted(self.frameworks, key=lambda fw: (fw.id, _version_key(fw.version))))
+
+    def __len__(self) -> int:
+        """Return the number of framework versions known."""
+        return len(self.frameworks)
+
+    def __repr__(self) -> str:
+        """List the known frameworks and versions on one line."""
+        known = ", ".join(f"{fw.id} {fw.version}" for fw in self)
+        return f"<Registry: {known}>" if known else "<Registry: empty>"
+
+    def __contains__(self, framework_id: object) -> bool:
+        """Say whether a framework with this id is known."""
+        return any(framework.id == framework_id for framework in self.frameworks)
+
+    def with_framework(self, framework: Framework, *, origin: str = "<data>") -> Registry:
+        """Return a new registry that also knows this framework."""
+        return Registry(frameworks=(*self.frameworks, framework), origins=(*self.origins, origin))
+
+    def with_directory(self, path: str | os.PathLike[str]) -> Registry:
+        """Return a new registry that also knows every framework file in a folder.
+
+        Files ending ``.yaml`` or ``.yml`` (in any case) are read, in name order; every one
+        must be a valid framework file.
+        """
+        folder = Path(path)
+        try:
+            files = sorted(p for p in folder.iterdir() if is_framework_file(p.name))
+        except OSError as err:
+            raise UnreadableFileError(
+                source=os.fspath(folder), reason=err.strerror or type(err).__name__
+            ) from err
+        frameworks = [load_framework(file) for file in files]
+        return Registry(
+            frameworks=(*self.frameworks, *frameworks),
+            origins=(*self.origins, *(os.fspath(file) for file in files)),
+        )
+
+    def _unknown(self, framework_id: str, version: str | None) -> UnknownFrameworkError:
+        known = self.ids
+        if version is not None:
+            known = tuple(f"{framework_id} {v}" for v in self.versions(framework_id))
+        return UnknownFrameworkError(
+            requested=framework_id,
+            version=version,
+            known=known,
+            suggestion=None if version else closest(framework_id, list(self.ids)),
+        )
+
+
+@functools.cache
+def bundled() -> Registry:
+    """Return a registry of the frameworks shipped with the package.
+
+    They are read from the installed package's data with
+    :mod:`importlib.resources`, checked like any other framework file, and
+    cached: every call returns the same (immutable) registry.
+    """
+    files = bundled_files()
+    frameworks = [parse_framework(data, origin) for origin, data in files]
+    return Registry(frameworks=tuple(frameworks), origins=tuple(origin for origin, _ in files))

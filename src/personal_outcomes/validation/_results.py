@@ -1,0 +1,169 @@
+"""What validation finds: issues, the result of each record, and the report of a run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+from attrs import frozen
+
+from personal_outcomes._codes import ERROR, IssueCode, Severity
+from personal_outcomes._record_format import SAFE_RECORD_ID
+from personal_outcomes.errors import NotValidError
+from personal_outcomes.records import OutcomesRecord
+
+#: The longest value shown with ``include_values`` (longer ones are cut, marked ``…``).
+VALUE_LIMIT: Final = 200
+
+
+def safe_id(value: object) -> str | None:
+    """Return a record_id fit to quote in a report (``^[A-Za-z0-9._:-]{1,64}$``), else None."""
+    if type(value) is str and SAFE_RECORD_ID.fullmatch(value):
+        return value
+    return None
+
+
+def show_value(value: object) -> str:
+    """Return a value as shown with ``include_values``: its repr, cut to a limit."""
+    text = repr(value)
+    return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
+
+
+@frozen(kw_only=True, slots=True)
+class Issue:
+    """One problem found in the input, located as precisely as the format allows.
+
+    ``line`` and ``column`` are 1-based; ``record`` is the 0-based index of the
+    record in its source; ``record_id`` is given only when it has a safe form
+    (``^[A-Za-z0-9._:-]{1,64}$``); ``pointer`` is an RFC 6901 JSON Pointer
+    within the record. ``value`` is set only when values were asked for.
+    """
+
+    source: str
+    line: int | None
+    column: int | None
+    record: int | None
+    record_id: str | None
+    pointer: str
+    code: IssueCode
+    severity: Severity
+    message: str
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the issue as the JSON report's issue object."""
+        data: dict[str, object] = {
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+            "record": self.record,
+            "record_id": self.record_id,
+            "pointer": self.pointer,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+        if self.value is not None:
+            data["value"] = self.value
+        return data
+
+    def __str__(self) -> str:
+        """Return ``file:line:column: pointer: code: message``."""
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        value = f" [value: {self.value}]" if self.value is not None else ""
+        severity = " (warning)" if self.severity != ERROR else ""
+        return f"{where}: {self.pointer or '/'}: {self.code}{severity}: {self.message}{value}"
+
+
+@frozen(kw_only=True, slots=True, repr=False)
+class RecordResult:
+    """The outcome of checking one record (or of failing to read a file).
+
+    ``index`` is ``None`` only for a file that could not be read at all.
+    ``data`` is the record as read (``None`` when it could not be read).
+    """
+
+    source: str
+    index: int | None
+    line: int | None
+    record_id: str | None
+    issues: tuple[Issue, ...]
+    data: object = None
+    #: The record lacks a field that the whole file lacks (a CSV column missing
+    #: from the header); that error is reported once, with the file's first record.
+    spoiled: bool = False
+
+    @property
+    def valid(self) -> bool:
+        """Say whether the record has no errors (warnings allowed)."""
+        return (
+            self.index is not None
+            and not self.spoiled
+            and all(i.severity != ERROR for i in self.issues)
+        )
+
+    def record(self) -> OutcomesRecord:
+        """Return the record as a typed object; only for a valid record.
+
+        Raises :class:`~personal_outcomes.errors.NotValidError` for a record
+        with errors (or one that was not read).
+        """
+        if not self.valid or not isinstance(self.data, Mapping):
+            raise NotValidError(source=self.source, index=self.index, line=self.line)
+        return OutcomesRecord.from_data(self.data)
+
+    def __repr__(self) -> str:
+        """Say where the record is and what was found, never what it holds."""
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        errors = sum(issue.severity == ERROR for issue in self.issues)
+        state = "valid" if self.valid else "invalid"
+        return (
+            f"<RecordResult {where} record {self.index}: {state}, "
+            f"{errors} errors, {len(self.issues) - errors} warnings>"
+        )
+
+    def with_issue(self, issue: Issue) -> RecordResult:
+        """Return the result with one more issue."""
+        return attrs.evolve(self, issues=(*self.issues, issue))
+
+
+@frozen(kw_only=True, repr=False)
+class Report:
+    """The summary of a validation run.
+
+    ``issues`` may be cut short by a cap (then ``truncated`` is true); the
+    counts (records, valid, invalid, unreadable files, errors and warnings)
+    are always exact.
+    """
+
+    records: int
+    valid: int
+    invalid: int
+    truncated: bool
+    issues: tuple[Issue, ...]
+    unreadable: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the report as the CLI's JSON object."""
+        return {
+            "records": self.records,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "truncated": self.truncated,
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+    def __repr__(self) -> str:
+        """Give the counts on one line."""
+        cut = ", truncated" if self.truncated else ""
+        return (
+            f"<Report {self.records} records: {self.valid} valid, {self.invalid} invalid; "
+            f"{self.errors} errors, {self.warnings} warnings{cut}>"
+        )

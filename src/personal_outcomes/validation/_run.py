@@ -1,0 +1,532 @@
+"""The run: reading sources, checking records, counting, and finding duplicate ids.
+
+:class:`Engine` checks records as readers produce them. :class:`Run` holds what
+one validation run has seen so far: the counts, and every ``record_id`` with the
+place where it was first seen. Work done elsewhere (a worker process, later a
+Dask partition) comes back as a :class:`Partial`: a checked slice of input that
+merges associatively with the next, so that however the input was cut and
+however the pieces were merged, the run reports exactly what one process would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Final
+
+import attrs
+from attrs import frozen
+
+from personal_outcomes._codes import DUPLICATE_RECORD_ID, ERROR, ISSUE_CODES, UNREADABLE_FILE
+from personal_outcomes._formats import EXTENSIONS, FORMATS, READERS, read_jsonl
+from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._pointer import to_pointer
+from personal_outcomes.errors import UnknownFormatError
+from personal_outcomes.frameworks import Registry
+from personal_outcomes.validation._check import (
+    Checker,
+    Found,
+    UnknownKey,
+    latest_date_today,
+    make_quick_check,
+)
+from personal_outcomes.validation._fast_json import make_line_check
+from personal_outcomes.validation._results import Issue, RecordResult, Report, safe_id, show_value
+
+#: The source name of standard input.
+STDIN: Final = "-"
+
+# Where a record_id was first seen, packed in one int: (file, record, line), 40 bits each.
+_SHIFT: Final = 1 << 40
+_TICK: Final = 4095  # report progress every 4,096 records
+
+
+def format_for(source: str, input_format: str | None = None) -> str:
+    """Return the input format of a source: the one given, or from its file name ending.
+
+    >>> format_for("records.jsonl"), format_for("x.YML"), format_for("-", "csv")
+    ('jsonl', 'yaml', 'csv')
+    """
+    found = input_format if input_format is not None else EXTENSIONS.get(_suffix(source))
+    if found not in FORMATS:
+        raise UnknownFormatError(source=source, formats=FORMATS, endings=tuple(sorted(EXTENSIONS)))
+    return found
+
+
+def _suffix(source: str) -> str:
+    return Path(source).suffix.lower()
+
+
+def _pack(file_number: int, index: int, line: int | None) -> int:
+    return (file_number * _SHIFT + index) * _SHIFT + (line or 0)
+
+
+def _unpack(packed: int, sources: list[str]) -> tuple[str, int, int | None]:
+    rest, line = divmod(packed, _SHIFT)
+    file_number, index = divmod(rest, _SHIFT)
+    return sources[file_number], index, line or None
+
+
+def relative_place(number: int, line: int | None) -> int:
+    """Pack a record's number and line within a segment, for :class:`Segment`."""
+    return number * _SHIFT + (line or 0)
+
+
+@frozen(kw_only=True)
+class Segment:
+    """A checked slice of one source: its counts, its records with issues, and its ids.
+
+    Record numbers and lines are relative to the slice's start in its source
+    (``continued`` says the slice follows another slice of the same source);
+    ``keys`` holds every string record_id in order, ``places`` where each was
+    (:func:`relative_place`). ``results`` are the records with issues of their
+    own, in order; duplicate ids are found only when segments meet a run.
+    """
+
+    source: str
+    records: int
+    lines: int
+    results: tuple[RecordResult, ...]
+    keys: tuple[str, ...]
+    places: tuple[int, ...]
+    continued: bool = False
+
+    def after(self, earlier: Segment) -> Segment:
+        """Return this segment joined onto the end of an earlier slice of the same source."""
+        shift = earlier.records * _SHIFT + earlier.lines
+        moved = tuple(_moved(result, earlier.records, earlier.lines) for result in self.results)
+        return Segment(
+            source=earlier.source,
+            records=earlier.records + self.records,
+            lines=earlier.lines + self.lines,
+            results=(*earlier.results, *moved),
+            keys=(*earlier.keys, *self.keys),
+            places=(*earlier.places, *(shift + place for place in self.places)),
+            continued=earlier.continued,
+        )
+
+
+def _moved(result: RecordResult, records: int, lines: int) -> RecordResult:
+    """Return a result renumbered ``records`` and ``lines`` further into its source."""
+    index = None if result.index is None else result.index + records
+
+    def line(at: int | None) -> int | None:
+        return None if at is None else at + lines
+
+    return attrs.evolve(
+        result,
+        index=index,
+        line=line(result.line),
+        issues=tuple(
+            attrs.evolve(issue, record=index, line=line(issue.line)) for issue in result.issues
+        ),
+    )
+
+
+@frozen(kw_only=True)
+class Partial:
+    """A checked slice of input: segments of one or more sources, in order.
+
+    Partials merge associatively (``(a + b) + c == a + (b + c)``): a segment
+    that continues the source the earlier partial ended with is joined onto
+    it. :meth:`Engine.absorb` adds a partial to a run, which finds the
+    duplicate ids; the report is the same however the input was cut.
+    """
+
+    segments: tuple[Segment, ...] = ()
+
+    def __add__(self, other: Partial) -> Partial:
+        """Return the partial of this slice of input followed by ``other``."""
+        if not self.segments or not other.segments:
+            return Partial(segments=self.segments or other.segments)
+        last, first = self.segments[-1], other.segments[0]
+        if first.continued and first.source == last.source:
+            joined = first.after(last)
+            return Partial(segments=(*self.segments[:-1], joined, *other.segments[1:]))
+        return Partial(segments=(*self.segments, *other.segments))
+
+    @property
+    def records(self) -> int:
+        """The number of records in the slice."""
+        return sum(segment.records for segment in self.segments)
+
+
+class Run:
+    """Counts, the record_id index and progress of one validation run."""
+
+    def __init__(self) -> None:
+        """Start an empty run."""
+        self.records = self.valid = self.unreadable = self.errors = self.warnings = 0
+        self.seen: dict[str, int] = {}
+        self.sources: list[str] = []
+        self.file_records = self.file_lines = 0
+        self.position: Callable[[], int] | None = None
+        self.size: int | None = None
+        self.on_progress: Callable[[Run], None] | None = None
+
+    def start_file(self, source: str) -> int:
+        """Start counting a new source; return its number in the run."""
+        self.sources.append(source)
+        self.file_records = self.file_lines = 0
+        return len(self.sources) - 1
+
+    def count(self, result: RecordResult) -> None:
+        """Count one record's result (its validity, errors and warnings)."""
+        self.valid += result.valid
+        for issue in result.issues:
+            if issue.severity == ERROR:
+                self.errors += 1
+            else:
+                self.warnings += 1
+
+    def report(self, issues: tuple[Issue, ...], *, truncated: bool) -> Report:
+        """Return the run's report, with the issues kept."""
+        return Report(
+            records=self.records,
+            valid=self.valid,
+            invalid=self.records - self.valid,
+            truncated=truncated,
+            issues=issues,
+            unreadable=self.unreadable,
+            errors=self.errors,
+            warnings=self.warnings,
+        )
+
+
+def _after_reader(found: list[Found], problems: tuple[RawProblem, ...]) -> list[Found]:
+    """Drop checks of a part the reader already reported broken (each fault once)."""
+    broken = {problem.path for problem in problems if problem.path}
+    if not broken:
+        return found
+    return [item for item in found if not any(item[0][: len(path)] == path for path in broken)]
+
+
+def _size(handle: BinaryIO) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):  # pragma: no cover (a real file always has a size)
+        return None
+
+
+class Engine:
+    """Checks records as readers produce them, and keeps a run's counts and ids."""
+
+    def __init__(
+        self, registry: Registry, *, today: dt.date | None = None, include_values: bool = False
+    ) -> None:
+        """Prepare the checks for ``registry`` (``today``: None for the current date)."""
+        self.registry = registry
+        self.today = today
+        self.include_values = include_values
+        self.checker = Checker(registry, latest_date=today or latest_date_today())
+        self.quick = make_quick_check(self.checker)
+        self.line_check = make_line_check(self.checker)
+
+    # ---- one record ---------------------------------------------------------------
+
+    def check_raw(self, raw: RawRecord, source: str) -> RecordResult:
+        """Check one record as a reader produced it."""
+        data = raw.data
+        if not raw.problems and self.quick(data):
+            return RecordResult(
+                source=source,
+                index=raw.index,
+                line=raw.line,
+                record_id=safe_id(data.get("record_id")),  # type: ignore[attr-defined]
+                issues=(),
+                data=data,
+            )
+        return self.full(raw, source)
+
+    def full(self, raw: RawRecord, source: str) -> RecordResult:
+        """Check one record fully, collecting and locating every issue."""
+        data = raw.data
+        record_id = safe_id(data.get("record_id")) if type(data) is dict else None
+        issues = [
+            Issue(
+                source=source,
+                line=problem.line,
+                column=problem.column,
+                record=raw.index,
+                record_id=record_id,
+                pointer=to_pointer(problem.path),
+                code=problem.code,
+                severity=problem.severity,
+                message=problem.message,
+            )
+            for problem in raw.problems
+        ]
+        if data is not None or not raw.problems:
+            positions = raw.positions
+            plain = positions.typed_plain if positions is not None else None
+            found = (
+                self.checker.check(data, suppressed=raw.suppressed, plain=plain)
+                if plain is not None
+                else self.checker.check(data, suppressed=raw.suppressed)
+            )
+            if raw.problems:
+                found = _after_reader(found, raw.problems)
+            issues.extend(self._issues(found, raw, source, record_id))
+        return RecordResult(
+            source=source,
+            index=raw.index,
+            line=raw.line,
+            record_id=record_id,
+            issues=tuple(issues),
+            data=data,
+            spoiled=bool(raw.suppressed),
+        )
+
+    def _issues(
+        self, found: list[Found], raw: RawRecord, source: str, record_id: str | None
+    ) -> Iterator[Issue]:
+        positions = raw.positions
+        for path, code, message, value in found:
+            if positions is None:
+                line, column = raw.line, raw.column
+            elif isinstance(value, UnknownKey) and type(value.key) is str:
+                # The pointer is the parent's; the line is the unknown key's own.
+                line, column = positions.locate_key((*path, value.key))
+            else:
+                line, column = positions.locate(path)
+            yield Issue(
+                source=source,
+                line=line,
+                column=column,
+                record=raw.index,
+                record_id=record_id,
+                pointer=to_pointer(path),
+                code=code,
+                severity=ISSUE_CODES[code],
+                message=message,
+                value=show_value(value) if self.include_values and value is not None else None,
+            )
+
+    # ---- sources ------------------------------------------------------------------
+
+    def scan(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        *,
+        input_format: str | None = None,
+        stdin: BinaryIO | None = None,
+        every: bool = False,
+        run: Run,
+    ) -> Iterator[RecordResult]:
+        """Check sources, yielding results for records with issues (all, with ``every``).
+
+        The counts of every record, clean or not, are kept in ``run``. Raises
+        :class:`~personal_outcomes.errors.UnknownFormatError` before reading
+        anything when a source's format cannot be told.
+        """
+        names = [os.fspath(source) for source in sources]
+        formats = [format_for(name, input_format) for name in names]
+        for name, fmt in zip(names, formats, strict=True):
+            reader = READERS[fmt]
+            if fmt == "jsonl" and not every:
+                # Only issues are wanted: clean lines need not become dicts at all.
+                reader = functools.partial(read_jsonl, line_check=self.line_check)
+
+            if name == STDIN:
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                yield from self.run_records(reader(stream, name), name, run, every=every)
+                continue
+            try:
+                handle = Path(name).open("rb")  # noqa: SIM115 (closed below, after lazy reading)
+            except OSError as err:
+                yield self.unreadable(name, err, run)
+                continue
+            with handle:
+                run.position = handle.tell
+                run.size = _size(handle)
+                yield from self.run_records(reader(handle, name), name, run, every=every)
+
+    def unreadable(self, name: str, err: OSError, run: Run) -> RecordResult:
+        """Count a source that cannot be read and return its result."""
+        run.unreadable += 1
+        reason = err.strerror or type(err).__name__
+        issue = Issue(
+            source=name,
+            line=None,
+            column=None,
+            record=None,
+            record_id=None,
+            pointer="",
+            code=UNREADABLE_FILE,
+            severity=ERROR,
+            message=f"the file cannot be read ({reason}); check the path and permissions",
+        )
+        result = RecordResult(source=name, index=None, line=None, record_id=None, issues=(issue,))
+        run.count(result)
+        return result
+
+    def run_records(
+        self, raws: Iterable[RawRecord], source: str, run: Run, *, every: bool
+    ) -> Iterator[RecordResult]:
+        """Check records as read, keeping counts and the index of record ids."""
+        quick = self.quick
+        seen = run.seen
+        file_number = run.start_file(source)
+        tick = run.on_progress
+        for raw in raws:
+            run.records += 1
+            run.file_records += 1
+            if tick is not None and not run.records & _TICK:
+                tick(run)
+            record_id: object = raw.clean_id
+            if record_id is None:
+                data = raw.data
+                if raw.problems or not quick(data):
+                    result = self.full(raw, source)
+                    record_id = data.get("record_id") if type(data) is dict else None
+                    if type(record_id) is str:
+                        first = seen.get(record_id)
+                        if first is None:
+                            seen[record_id] = _pack(file_number, raw.index, raw.line)
+                        else:
+                            result = self.duplicate(result, _unpack(first, run.sources), record_id)
+                    run.count(result)
+                    yield result
+                    continue
+                record_id = data["record_id"]  # type: ignore[index]
+            # A clean record: only its id can still be wrong.
+            first = seen.get(record_id)  # type: ignore[call-overload]
+            if first is None:
+                seen[record_id] = _pack(file_number, raw.index, raw.line)  # type: ignore[index]
+                run.valid += 1
+                if every:
+                    yield RecordResult(
+                        source=source,
+                        index=raw.index,
+                        line=raw.line,
+                        record_id=safe_id(record_id),
+                        issues=(),
+                        data=raw.data,
+                    )
+                continue
+            result = RecordResult(
+                source=source,
+                index=raw.index,
+                line=raw.line,
+                record_id=safe_id(record_id),
+                issues=(),
+                data=raw.data,
+            )
+            result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
+            run.count(result)
+            yield result
+
+    def absorb(self, partial: Partial, run: Run) -> Iterator[RecordResult]:
+        """Add a slice checked elsewhere to the run; yield its records with issues, in order.
+
+        Duplicate ids are found against everything the run has seen, with set
+        and dict operations in C: only the few duplicates cost Python.
+        """
+        for segment in partial.segments:
+            yield from self._absorb_segment(segment, run)
+
+    def _absorb_segment(self, segment: Segment, run: Run) -> Iterator[RecordResult]:
+        if segment.continued and run.sources and run.sources[-1] == segment.source:
+            file_number = len(run.sources) - 1
+        else:
+            file_number = run.start_file(segment.source)
+        first, offset = run.file_records, run.file_lines
+        results = {
+            result.index: _moved(result, first, offset)
+            for result in segment.results
+            if result.index is not None
+        }
+        seen = run.seen
+        base = _pack(file_number, first, offset)
+        keys = segment.keys
+        packed = list(map(base.__add__, segment.places))
+        firsts = dict(zip(reversed(keys), reversed(packed), strict=True))  # first place wins
+        before = firsts.keys() & seen.keys()
+        if before or len(firsts) != len(keys):
+            for key, place, here in zip(keys, segment.places, packed, strict=True):
+                if key not in before and firsts[key] == here:
+                    continue
+                number, line = divmod(place, _SHIFT)
+                result = results.get(number) or RecordResult(
+                    source=segment.source,
+                    index=first + number,
+                    line=line + offset if line else None,
+                    record_id=safe_id(key),
+                    issues=(),
+                )
+                earlier = seen[key] if key in before else firsts[key]
+                results[number] = self.duplicate(result, _unpack(earlier, run.sources), key)
+            for key in before:
+                del firsts[key]
+        seen.update(firsts)
+        run.records += segment.records
+        run.file_records += segment.records
+        run.file_lines += segment.lines
+        run.valid += segment.records - len(results)
+        for number in sorted(results):
+            result = results[number]
+            run.count(result)
+            yield result
+
+    def duplicate(
+        self, result: RecordResult, first: tuple[str, int, int | None], value: str
+    ) -> RecordResult:
+        """Return the result with a duplicate-record-id issue added."""
+        source, index, line = first
+        at_line = f", line {line}" if line is not None else ""
+        return result.with_issue(
+            Issue(
+                source=result.source,
+                line=result.line,
+                column=None,
+                record=result.index,
+                record_id=result.record_id,
+                pointer="/record_id",
+                code=DUPLICATE_RECORD_ID,
+                severity=ERROR,
+                message=(
+                    f"this record_id was already used by record {index} of {source}{at_line}; "
+                    "every record needs its own id"
+                ),
+                value=show_value(value) if self.include_values else None,
+            )
+        )
+
+
+def check_segment(
+    engine: Engine, raws: Iterable[RawRecord], source: str, *, lines: int, continued: bool
+) -> Segment:
+    """Check a slice of one source's records into a :class:`Segment`.
+
+    ``raws`` are numbered from 0 and their lines from 1 within the slice;
+    ``lines`` is how many lines the slice spans.
+    """
+    keys: list[str] = []
+    places: list[int] = []
+    results: list[RecordResult] = []
+    records = 0
+    for raw in raws:
+        records += 1
+        key: object = raw.clean_id
+        if key is None:
+            data = raw.data
+            key = data.get("record_id") if type(data) is dict else None
+            result = engine.check_raw(raw, source)
+            if result.issues or not result.valid:
+                results.append(attrs.evolve(result, data=None))
+        if type(key) is str:
+            keys.append(key)
+            places.append(relative_place(raw.index, raw.line))
+    return Segment(
+        source=source,
+        records=records,
+        lines=lines,
+        results=tuple(results),
+        keys=tuple(keys),
+        places=tuple(places),
+        continued=continued,
+    )

@@ -1,0 +1,166 @@
+"""The public face of validation: :class:`Validator` and three functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import BinaryIO
+
+from personal_outcomes._formats import READERS
+from personal_outcomes._formats._raw import RawRecord
+from personal_outcomes.frameworks import Registry, bundled
+from personal_outcomes.records import OutcomesRecord
+from personal_outcomes.validation._results import Issue, RecordResult, Report
+from personal_outcomes.validation._run import Engine, Run, format_for
+
+
+class Validator:
+    """Checks records against the frameworks of a registry.
+
+    Build one and reuse it: it prepares each framework once. ``today`` (default:
+    the current date in UTC+14, the latest anywhere on Earth) is the last date
+    that is not in the future. ``include_values`` adds each offending value to
+    its issue, for local debugging only: the values are personal data.
+
+    >>> from personal_outcomes import Validator
+    >>> Validator()
+    <Validator: 3 frameworks>
+    """
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        *,
+        today: dt.date | None = None,
+        include_values: bool = False,
+    ) -> None:
+        """Prepare the checks for ``registry`` (default: the bundled frameworks)."""
+        self._engine = Engine(
+            registry if registry is not None else bundled(),
+            today=today,
+            include_values=include_values,
+        )
+
+    @property
+    def registry(self) -> Registry:
+        """The frameworks records are checked against."""
+        return self._engine.registry
+
+    @property
+    def today(self) -> dt.date | None:
+        """The last date that is not in the future (``None``: today in UTC+14)."""
+        return self._engine.today
+
+    @property
+    def include_values(self) -> bool:
+        """Whether issues carry the offending values."""
+        return self._engine.include_values
+
+    def __repr__(self) -> str:
+        """Say how many frameworks the validator knows."""
+        count = len(self.registry)
+        return f"<Validator: {count} framework{'s' if count != 1 else ''}>"
+
+    def validate_record(
+        self, record: Mapping[str, object] | OutcomesRecord, *, source: str = "<record>"
+    ) -> RecordResult:
+        """Check one record (plain data or a typed record) and return its result."""
+        data: object = record
+        if isinstance(record, OutcomesRecord):
+            data = record.to_data()
+        elif isinstance(record, Mapping):
+            data = dict(record)
+        raw = RawRecord(index=0, line=None, column=None, data=data)
+        return self._engine.check_raw(raw, source)
+
+    def iter_stream(
+        self, stream: BinaryIO, *, source: str, input_format: str | None = None
+    ) -> Iterator[RecordResult]:
+        """Check every record of a binary stream, lazily (see the readers on memory).
+
+        Record ids are compared across the records of this stream only; use
+        :meth:`iter_validate` to compare them across several files.
+        """
+        reader = READERS[format_for(source, input_format)]
+        yield from self._engine.run_records(reader(stream, source), source, Run(), every=True)
+
+    def iter_validate(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        *,
+        input_format: str | None = None,
+        stdin: BinaryIO | None = None,
+    ) -> Iterator[RecordResult]:
+        """Check every record of several files (``-`` is standard input), lazily.
+
+        Yields one result per record, in order. A ``record_id`` seen before in
+        the same run is a ``duplicate-record-id`` error. A file that cannot be
+        opened gives one result with an ``unreadable-file`` issue and ``index``
+        ``None``; the others are still read. Raises
+        :class:`~personal_outcomes.errors.UnknownFormatError` before reading
+        anything when a source's format cannot be told.
+        """
+        run = Run()
+        yield from self._engine.scan(
+            sources, input_format=input_format, stdin=stdin, every=True, run=run
+        )
+
+    def validate_files(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        *,
+        input_format: str | None = None,
+        max_issues: int | None = None,
+        stdin: BinaryIO | None = None,
+    ) -> Report:
+        """Check files and return the summary report; at most ``max_issues`` issues kept."""
+        run = Run()
+        issues: list[Issue] = []
+        truncated = False
+        scan = self._engine.scan(sources, input_format=input_format, stdin=stdin, run=run)
+        for result in scan:
+            room = len(result.issues) if max_issues is None else max_issues - len(issues)
+            if room < len(result.issues):
+                truncated = True
+            issues.extend(result.issues[: max(room, 0)])
+        return run.report(tuple(issues), truncated=truncated)
+
+
+def validate_record(
+    record: Mapping[str, object] | OutcomesRecord,
+    registry: Registry | None = None,
+    *,
+    today: dt.date | None = None,
+    include_values: bool = False,
+) -> RecordResult:
+    """Check one record; for many, build a :class:`Validator` once and reuse it."""
+    validator = Validator(registry, today=today, include_values=include_values)
+    return validator.validate_record(record)
+
+
+def iter_validate(
+    sources: Iterable[str | os.PathLike[str]],
+    registry: Registry | None = None,
+    *,
+    input_format: str | None = None,
+    today: dt.date | None = None,
+    include_values: bool = False,
+) -> Iterator[RecordResult]:
+    """Check every record of some files lazily, yielding one result per record."""
+    validator = Validator(registry, today=today, include_values=include_values)
+    return validator.iter_validate(sources, input_format=input_format)
+
+
+def validate_files(
+    sources: Iterable[str | os.PathLike[str]],
+    registry: Registry | None = None,
+    *,
+    input_format: str | None = None,
+    today: dt.date | None = None,
+    include_values: bool = False,
+    max_issues: int | None = None,
+) -> Report:
+    """Check files and return a :class:`Report` with exact counts."""
+    validator = Validator(registry, today=today, include_values=include_values)
+    return validator.validate_files(sources, input_format=input_format, max_issues=max_issues)
