@@ -20,7 +20,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from personal_outcomes import bundled
-from personal_outcomes.schemas._record import record_schema
+from personal_outcomes.schemas import record_schema
 
 
 def build_validators() -> tuple[

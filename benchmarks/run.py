@@ -784,7 +784,7 @@ Each contender also runs by itself, e.g.
   - `baseline_jsonschema.py`, the obvious integrator's code: one reused
     `jsonschema.Draft202012Validator` per framework with
     `format_checker=Draft202012Validator.FORMAT_CHECKER`, built once from the per-framework
-    record schemas (`personal_outcomes.schemas._record.record_schema`); `json.loads` per
+    record schemas (`personal_outcomes.schemas.record_schema`); `json.loads` per
     line; every error collected with `iter_errors`; duplicate ids found with a set.
   - `baseline_pydantic.py`: pydantic v2 models equivalent to record format v1, built from the
     bundled frameworks with `create_model`: strict, `extra="forbid"`, the format's string
