@@ -13,12 +13,13 @@ from types import SimpleNamespace
 import jsonschema
 import pytest
 
+from factories import TODAY_ARG
 from personal_outcomes import validate_files
 from personal_outcomes._cli import _progress, run
 from personal_outcomes.validation import _parallel
 
 CORPUS = Path(__file__).parent / "data" / "records"
-TODAY = "--today=2026-11-26"
+TODAY = TODAY_ARG
 
 
 class Terminal(io.StringIO):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from factories import TODAY
 from personal_outcomes import validate_files
 from personal_outcomes.validation import ISSUE_CODES
 
 CORPUS = Path(__file__).parent / "data" / "records"
-TODAY = dt.date(2026, 11, 26)
 FILES = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".expected.json"))
 
 

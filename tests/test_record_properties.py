@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import json
 
@@ -21,6 +20,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from factories import TODAY
 from personal_outcomes import OutcomesRecord, Validator, bundled
 from personal_outcomes._formats._csv import write_csv
 from personal_outcomes.schemas import record_schema
@@ -29,7 +29,6 @@ from personal_outcomes.validation._run import Engine
 from strategies import mutated_records, records
 from test_corpus import FILES
 
-TODAY = dt.date(2026, 11, 26)
 VALIDATOR = Validator(today=TODAY)
 # The quick check, the full check and the line check are internal paths; their agreement
 # is the point of this module.

@@ -9,29 +9,12 @@ from typing import Any
 
 import pytest
 
+from factories import TODAY
+from factories import outcome_record as _outcome
+from factories import record as _record
 from personal_outcomes import validate_files, validate_record
 
-TODAY = dt.date(2026, 11, 26)
 OUTCOME = "/outcomes/0"
-
-
-def _record(**changes: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "record_id": "r-1",
-        "framework": "adults",
-        "person_id": "p-1",
-        "recorded_on": "2026-03-01",
-        "stage": "assessment",
-        "outcomes": [{"outcome": "seeing-people", "what_matters": "My pals"}],
-    }
-    record.update(changes)
-    return record
-
-
-def _outcome(**changes: Any) -> dict[str, Any]:
-    outcome: dict[str, Any] = {"outcome": "seeing-people", "what_matters": "My pals"}
-    outcome.update(changes)
-    return _record(outcomes=[outcome])
 
 
 CASES = [

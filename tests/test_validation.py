@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from factories import TODAY
+from factories import record as _record
 from personal_outcomes import (
     OutcomesRecord,
     Validator,
@@ -22,20 +24,6 @@ from personal_outcomes.validation import UnknownFormatError, format_for
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "records"
-TODAY = dt.date(2026, 11, 26)
-
-
-def _record(**changes: object) -> dict[str, object]:
-    record: dict[str, object] = {
-        "record_id": "r-1",
-        "framework": "adults",
-        "person_id": "p-1",
-        "recorded_on": "2026-03-01",
-        "stage": "assessment",
-        "outcomes": [{"outcome": "seeing-people", "what_matters": "My pals"}],
-    }
-    record.update(changes)
-    return record
 
 
 def test_valid_record_has_no_issues() -> None:
