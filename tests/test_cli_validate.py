@@ -78,11 +78,13 @@ def test_text_report_one_issue_per_line() -> None:
 
 
 def test_json_report_is_the_designed_object() -> None:
-    """--format json prints exactly records, valid, invalid, truncated and issues."""
-    code, out, _ = cli("validate", TODAY, "--format", "json", str(CORPUS / "invalid-array.json"))
+    """--format json prints exactly records, valid, invalid, truncated, issues and files."""
+    source = str(CORPUS / "invalid-array.json")
+    code, out, _ = cli("validate", TODAY, "--format", "json", source)
     assert code == 1
     report = json.loads(out)
-    assert list(report) == ["records", "valid", "invalid", "truncated", "issues"]
+    assert list(report) == ["records", "valid", "invalid", "truncated", "issues", "files"]
+    assert report["files"] == [{"source": source, "records": 5, "complete": True}]
     assert (report["records"], report["valid"], report["invalid"]) == (5, 0, 5)
     assert report["truncated"] is False
     assert list(report["issues"][0]) == [

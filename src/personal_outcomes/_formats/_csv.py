@@ -184,7 +184,7 @@ def _first_line(stream: BinaryIO) -> bytes | RawProblem:
     first = stream.readline(_PEEK)
     if first.startswith(_UTF16_BOMS):
         return _parse_error(
-            1, f"the file is UTF-16 text, not UTF-8; {_RESAVE_UTF8}; it was not read"
+            1, f"the file is UTF-16 text, not UTF-8; {_RESAVE_UTF8}; it was not read", stops=True
         )
     if not first.endswith(b"\n"):
         if b"\r" in first.rstrip(b"\r"):
@@ -192,6 +192,7 @@ def _first_line(stream: BinaryIO) -> bytes | RawProblem:
                 1,
                 "the lines end with a lone carriage return (CR); save the file with "
                 "CRLF or LF line ends (as CSV UTF-8); it was not read",
+                stops=True,
             )
         first += stream.readline()
     first = first.removeprefix(_UTF8_BOM)
@@ -213,7 +214,8 @@ def _open(stream: BinaryIO) -> tuple[_Reader, _Header] | RawProblem:
     try:
         names = next(reader)
     except csv.Error as err:
-        return _parse_error(1, f"the header row is not valid CSV: {_row_fault(err)}; {_NOT_READ}")
+        fault, _ = _row_fault(err)
+        return _parse_error(1, f"the header row is not valid CSV: {fault}; {_NOT_READ}", stops=True)
     except UnicodeDecodeError:
         return _not_utf8(reader.line_num + 1)
     if not any(names):
@@ -221,6 +223,7 @@ def _open(stream: BinaryIO) -> tuple[_Reader, _Header] | RawProblem:
             1,
             "the first line is empty, so the file has no header row; put the column "
             f"names on the first line; {_NOT_READ}",
+            stops=True,
         )
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         kind = "semicolon" if ";" in names[0] else "tab"
@@ -228,12 +231,13 @@ def _open(stream: BinaryIO) -> tuple[_Reader, _Header] | RawProblem:
             1,
             f"the header is a single column, and the file looks {kind}-separated; "
             f"save it as comma-separated CSV (RFC 4180); {_NOT_READ}",
+            stops=True,
         )
     return reader, _read_header(names)
 
 
-def _parse_error(line: int, message: str) -> RawProblem:
-    return RawProblem(path=(), code=PARSE_ERROR, message=message, line=line)
+def _parse_error(line: int, message: str, *, stops: bool = False) -> RawProblem:
+    return RawProblem(path=(), code=PARSE_ERROR, message=message, line=line, stops=stops)
 
 
 def _unread(
@@ -256,7 +260,9 @@ def _unread(
 
 def _not_utf8(line: int) -> RawProblem:
     return _parse_error(
-        line, f"the file is not UTF-8 text from this line on; {_RESAVE_UTF8}; {_NOT_READ}"
+        line,
+        f"the file is not UTF-8 text from this line on; {_RESAVE_UTF8}; {_NOT_READ}",
+        stops=True,
     )
 
 
@@ -344,31 +350,37 @@ def _read_header(names: list[str]) -> _Header:
     )
 
 
-def _row_fault(err: csv.Error) -> str:
-    """Say what is wrong with a row the csv module refused, and how to fix it."""
+def _row_fault(err: csv.Error) -> tuple[str, bool]:
+    """Say what is wrong with a row the csv module refused, how to fix it, and if reading stops.
+
+    The csv module says what it refused only in its message's text.
+    """
     text = str(err)
     if "expected after" in text:
         return (
             "a quoted cell has text after its closing double quote; inside a quoted "
             'cell, write each double quote as two ("")'
-        )
+        ), False
     if "unexpected end of data" in text:
         return (
             "a double quote opens a cell that is never closed, so the rest of the file "
             'was read into this row; close the quote, or write a double quote as two ("") '
             f"inside a quoted cell; {_NOT_READ}"
-        )
+        ), True
     if "field limit" in text:
         return (
             f"a cell is longer than {csv.field_size_limit()} characters, the most a cell "
             "may hold; shorten it"
-        )
+        ), False
     if "new-line character" in text:
         return (
             "a line ends with a lone carriage return (CR); save the file with CRLF or LF line ends"
-        )
+        ), False
     # Every csv.Error a strict reader raises over lines is one of the above.
-    return "the row is not valid CSV (RFC 4180); save it as comma-separated CSV"  # pragma: no cover
+    return (  # pragma: no cover
+        "the row is not valid CSV (RFC 4180); save it as comma-separated CSV",
+        False,
+    )
 
 
 def _rows(
@@ -391,7 +403,8 @@ def _rows(
             return
         except csv.Error as err:
             start, previous = previous + 1, reader.line_num
-            yield start, _parse_error(start, _row_fault(err)), None
+            fault, stops = _row_fault(err)
+            yield start, _parse_error(start, fault, stops=stops), None
             continue
         except UnicodeDecodeError:
             yield reader.line_num + 1, _not_utf8(reader.line_num + 1), None

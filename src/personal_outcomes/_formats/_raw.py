@@ -45,6 +45,8 @@ class RawProblem:
     line: int | None = None
     column: int | None = None
     severity: Severity = ERROR
+    #: The reader stopped here: the rest of the source was not read.
+    stops: bool = False
 
 
 class RawRecord(NamedTuple):

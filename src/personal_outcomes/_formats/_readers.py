@@ -46,8 +46,12 @@ def _decode_json_line(line: bytes) -> object:
     return orjson.loads(line)
 
 
-def _parse_error(index: int, line: int | None, column: int | None, message: str) -> RawRecord:
-    problem = RawProblem(path=(), code=PARSE_ERROR, message=message, line=line, column=column)
+def _parse_error(
+    index: int, line: int | None, column: int | None, message: str, *, stops: bool = False
+) -> RawRecord:
+    problem = RawProblem(
+        path=(), code=PARSE_ERROR, message=message, line=line, column=column, stops=stops
+    )
     return RawRecord(index=index, line=line, column=column, data=None, problems=(problem,))
 
 
@@ -114,7 +118,9 @@ def _read_text(stream: BinaryIO) -> str | RawRecord:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        return _parse_error(0, line, None, "the file is not valid UTF-8; save it as UTF-8")
+        return _parse_error(
+            0, line, None, "the file is not valid UTF-8; save it as UTF-8", stops=True
+        )
 
 
 def read_json(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
@@ -190,7 +196,7 @@ def _read_json_single(decoder: json.JSONDecoder, text: str, start: int) -> Itera
     if element.fatal:
         assert element.fault is not None  # noqa: S101 (fatal means a fault)
         line, column, _ = _line_column(text, element.fault[0], last)
-        yield _parse_error(0, line, column, element.fault[1])
+        yield _parse_error(0, line, column, element.fault[1], stops=True)
         return
     extra: tuple[RawProblem, ...] = ()
     rest = _skip_space(text, element.end)
@@ -216,7 +222,7 @@ def _read_json_array(decoder: json.JSONDecoder, text: str, start: int) -> Iterat
             if element.fatal:
                 assert element.fault is not None  # noqa: S101 (fatal means a fault)
                 line, column, last = _line_column(text, element.fault[0], last)
-                yield _parse_error(index, line, column, element.fault[1] + _NOT_READ)
+                yield _parse_error(index, line, column, element.fault[1] + _NOT_READ, stops=True)
                 return
             yield _element_record(element, index, line, column)
             index += 1
@@ -233,6 +239,7 @@ def _read_json_array(decoder: json.JSONDecoder, text: str, start: int) -> Iterat
                 line,
                 column,
                 f"not valid JSON: expected ',' or ']' after a record{_NOT_READ}",
+                stops=True,
             )
             return
     rest = _skip_space(text, position)
@@ -316,7 +323,7 @@ def read_yaml(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
             message = item.problem.removeprefix("is not valid YAML: ")
             if isinstance(item, YAMLSyntaxError):
                 message = f"not valid YAML: {message}"
-            yield _parse_error(index, item.line, item.column, message + _NOT_READ)
+            yield _parse_error(index, item.line, item.column, message + _NOT_READ, stops=True)
             index += 1
             continue
         elements: list[tuple[Path, object]]

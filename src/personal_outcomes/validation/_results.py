@@ -132,6 +132,25 @@ class RecordResult:
         return attrs.evolve(self, issues=(*self.issues, issue))
 
 
+@frozen(kw_only=True, slots=True)
+class FileSummary:
+    """How many records one source held, and whether it was read to its end.
+
+    ``complete`` is false when the reader had to stop before the end (a syntax
+    error in a JSON document or YAML stream, text that is not UTF-8, an
+    unclosed quote in CSV) or the file could not be read at all: only then can
+    records go uncounted, and only after the place where reading stopped.
+    """
+
+    source: str
+    records: int
+    complete: bool = True
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the summary as the JSON report's file object."""
+        return {"source": self.source, "records": self.records, "complete": self.complete}
+
+
 @frozen(kw_only=True, repr=False)
 class Report:
     """The summary of a validation run.
@@ -149,6 +168,8 @@ class Report:
     unreadable: int = 0
     errors: int = 0
     warnings: int = 0
+    #: One summary per source, in the order read.
+    files: tuple[FileSummary, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Return the report as the CLI's JSON object."""
@@ -158,6 +179,7 @@ class Report:
             "invalid": self.invalid,
             "truncated": self.truncated,
             "issues": [issue.to_dict() for issue in self.issues],
+            "files": [summary.to_dict() for summary in self.files],
         }
 
     def __repr__(self) -> str:

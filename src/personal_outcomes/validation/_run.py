@@ -35,7 +35,14 @@ from personal_outcomes.validation._check import (
     make_quick_check,
 )
 from personal_outcomes.validation._fast_json import make_line_check
-from personal_outcomes.validation._results import Issue, RecordResult, Report, safe_id, show_value
+from personal_outcomes.validation._results import (
+    FileSummary,
+    Issue,
+    RecordResult,
+    Report,
+    safe_id,
+    show_value,
+)
 
 #: The source name of standard input.
 STDIN: Final = "-"
@@ -94,6 +101,8 @@ class Segment:
     keys: tuple[str, ...]
     places: tuple[int, ...]
     continued: bool = False
+    #: The reader read this slice to its end (see :attr:`FileSummary.complete`).
+    complete: bool = True
 
     def after(self, earlier: Segment) -> Segment:
         """Return this segment joined onto the end of an earlier slice of the same source."""
@@ -107,6 +116,7 @@ class Segment:
             keys=(*earlier.keys, *self.keys),
             places=(*earlier.places, *(shift + place for place in self.places)),
             continued=earlier.continued,
+            complete=earlier.complete and self.complete,
         )
 
 
@@ -163,6 +173,8 @@ class Run:
         self.records = self.valid = self.unreadable = self.errors = self.warnings = 0
         self.seen: dict[str, int] = {}
         self.sources: list[str] = []
+        self.counts: list[int] = []  # records of each finished source
+        self.complete: list[bool] = []
         self.file_records = self.file_lines = 0
         self.position: Callable[[], int] | None = None
         self.size: int | None = None
@@ -170,9 +182,24 @@ class Run:
 
     def start_file(self, source: str) -> int:
         """Start counting a new source; return its number in the run."""
+        if self.sources:
+            self.counts.append(self.file_records)
         self.sources.append(source)
+        self.complete.append(True)
         self.file_records = self.file_lines = 0
         return len(self.sources) - 1
+
+    def stopped(self) -> None:
+        """Note that the reader of the current source stopped before its end."""
+        self.complete[-1] = False
+
+    def files(self) -> tuple[FileSummary, ...]:
+        """Return how many records each source held, and whether it was read to the end."""
+        counts = [*self.counts, self.file_records][: len(self.sources)]
+        return tuple(
+            FileSummary(source=source, records=count, complete=complete)
+            for source, count, complete in zip(self.sources, counts, self.complete, strict=True)
+        )
 
     def count(self, result: RecordResult) -> None:
         """Count one record's result (its validity, errors and warnings)."""
@@ -194,6 +221,7 @@ class Run:
             unreadable=self.unreadable,
             errors=self.errors,
             warnings=self.warnings,
+            files=self.files(),
         )
 
 
@@ -348,6 +376,8 @@ class Engine:
     def unreadable(self, name: str, err: OSError, run: Run) -> RecordResult:
         """Count a source that cannot be read and return its result."""
         run.unreadable += 1
+        run.start_file(name)
+        run.stopped()
         reason = err.strerror or type(err).__name__
         issue = Issue(
             source=name,
@@ -381,6 +411,8 @@ class Engine:
             if record_id is None:
                 data = raw.data
                 if raw.problems or not quick(data):
+                    if raw.problems and any(problem.stops for problem in raw.problems):
+                        run.stopped()
                     result = self.full(raw, source)
                     record_id = data.get("record_id") if type(data) is dict else None
                     if type(record_id) is str:
@@ -463,6 +495,8 @@ class Engine:
             for key in before:
                 del firsts[key]
         seen.update(firsts)
+        if not segment.complete:
+            run.stopped()
         run.records += segment.records
         run.file_records += segment.records
         run.file_lines += segment.lines
