@@ -8,6 +8,7 @@ code, so it can be tested without a subprocess. Exit codes: 0 ok, 1 invalid data
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,6 @@ from typing import NoReturn, TextIO
 
 from personal_outcomes._cli import _list, _schema, _show, _validate
 from personal_outcomes._cli._command import (
-    EXIT_OK,
     EXIT_USAGE,
     Command,
     Parser,
@@ -93,14 +93,24 @@ def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_USAGE
 
 
+#: The exit code when the output pipe closed early (128 + SIGPIPE, as a shell reports it).
+EXIT_BROKEN_PIPE = 141
+
+
 def main() -> NoReturn:
     """Entry point of the ``personal-outcomes`` command."""
+    # A name or text the terminal cannot show is escaped, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = run(sys.argv[1:], sys.stdout, sys.stderr)
         sys.stdout.flush()
-    except BrokenPipeError:  # pragma: no cover (output piped into a program that stopped reading)
-        # Python flushes stdout again at exit; point it at devnull so that cannot fail too.
+    except BrokenPipeError:
+        # The reader of the output stopped early: the report is incomplete, so the exit
+        # code must not say "valid". Python flushes stdout again at exit; point it at
+        # devnull so that cannot fail too.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        code = EXIT_OK
+        code = EXIT_BROKEN_PIPE
     sys.exit(code)

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import gc
 from collections.abc import Iterator
+from typing import TextIO
 
 from personal_outcomes._cli._command import (
     EXIT_INVALID,
@@ -17,10 +18,10 @@ from personal_outcomes._cli._command import (
     write_json,
 )
 from personal_outcomes._cli._progress import Progress
-from personal_outcomes._formats import FORMATS
+from personal_outcomes._formats import EXTENSIONS, FORMATS
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
-from personal_outcomes.validation._parallel import scan_parallel
+from personal_outcomes.validation._parallel import scan_parallel, usable_cores
 from personal_outcomes.validation._run import Engine, Run
 
 
@@ -74,7 +75,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         type=positive,
         default=1,
         metavar="N",
-        help="check JSON Lines files with N worker processes (default 1)",
+        help=(
+            "check JSON Lines files with up to N worker processes (default 1; at most the "
+            "number of usable processor cores)"
+        ),
     )
     parser.add_argument(
         "--show-values",
@@ -84,7 +88,16 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _results(args: argparse.Namespace, engine: Engine, run: Run) -> Iterator[RecordResult]:
+def _results(
+    args: argparse.Namespace, engine: Engine, run: Run, stderr: TextIO
+) -> Iterator[RecordResult]:
+    cores = usable_cores()
+    if args.jobs > cores:
+        stderr.write(
+            f"personal-outcomes: note: --jobs {args.jobs} is more than the {cores} processor "
+            f"core(s) this command may use; using {cores}\n"
+        )
+        args.jobs = cores
     if args.jobs > 1:
         return scan_parallel(
             engine, args.files, jobs=args.jobs, run=run, input_format=args.input_format
@@ -104,7 +117,7 @@ def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) ->
             progress.update(current.sources[-1], current.records, done, current.size)
 
         run.on_progress = show
-    results = _results(args, engine, run)
+    results = _results(args, engine, run, stderr)
     kept: list[Issue] = []
     written = 0
     truncated = False
@@ -149,6 +162,12 @@ def summary(report: Report) -> str:
         lines.append("The list of issues was cut short by --max-issues; the counts are exact.")
     if report.unreadable:
         lines.append(f"{report.unreadable} file(s) could not be read.")
+    if report.skipped:
+        endings = ", ".join(sorted(EXTENSIONS))
+        lines.append(
+            f"{report.skipped} other file(s) in the folders given were skipped "
+            f"(only files ending {endings} are read)."
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -42,8 +42,13 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     return parse_framework(data, source)
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Order versions numerically without int(): parts of any length compare correctly.
+
+    Version parts have no leading zeros (the framework file schema says so), so a
+    longer part is a larger number, and parts of one length compare as text.
+    """
+    return tuple((len(part), part) for part in version.split("."))
 
 
 @frozen(kw_only=True, repr=False)

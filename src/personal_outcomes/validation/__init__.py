@@ -3,7 +3,7 @@
 Every problem is an :class:`Issue`: where it is (source, line, column, record
 index, JSON Pointer), a stable ``code``, a ``severity`` and a message for people.
 Messages never quote a value taken from a record; pass ``include_values=True``
-to get the offending value in :attr:`Issue.value` for local debugging.
+to get the offending value in the issue's ``value`` for local debugging.
 
 >>> from personal_outcomes import validate_record
 >>> result = validate_record({

@@ -15,8 +15,9 @@ import io
 import multiprocessing
 import multiprocessing.pool
 import os
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -29,7 +30,9 @@ from personal_outcomes.validation._run import (
     Partial,
     Run,
     Segment,
-    format_for,
+    Source,
+    Sources,
+    plan_sources,
     relative_place,
 )
 
@@ -136,28 +139,54 @@ def make_pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.P
     return context.Pool(jobs, initializer=_start_worker, initargs=(settings,))
 
 
+def usable_cores() -> int:
+    """Return how many processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not on Linux)
+        return os.cpu_count() or 1
+
+
+def _size_for_workers(source: Source) -> int | None:
+    """Return the size of a JSON Lines file workers can share, or None to check it here."""
+    if source.format != "jsonl" or source.path == STDIN or source.error is not None:
+        return None
+    try:
+        status = os.stat(source.path)  # noqa: PTH116 (one call for the kind and the size)
+    except OSError:
+        return None  # the in-process path reports it as unreadable
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
 def scan_parallel(
     engine: Engine,
-    sources: Iterable[str | os.PathLike[str]],
+    sources: Sources,
     *,
     jobs: int,
     run: Run,
     input_format: str | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[RecordResult]:
-    """Check files like :meth:`Engine.scan`, JSON Lines files with ``jobs`` workers."""
-    names = [os.fspath(source) for source in sources]
-    formats = [format_for(name, input_format) for name in names]
+    """Check files like :meth:`Engine.scan`, JSON Lines files with up to ``jobs`` workers.
+
+    No more workers start than the largest JSON Lines file has chunks (none for
+    small files), nor than there are usable cores.
+    """
+    plan = plan_sources(sources, input_format)
+    run.skipped += plan.skipped
+    sizes = [_size_for_workers(source) for source in plan.sources]
+    chunks = max((-(-size // CHUNK_BYTES) for size in sizes if size is not None), default=0)
+    workers = min(jobs, usable_cores(), chunks)
     settings = (engine.registry, engine.today, engine.include_values)
     with contextlib.ExitStack() as stack:
         pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
-        for name, fmt in zip(names, formats, strict=True):
-            if fmt != "jsonl" or name == STDIN or not Path(name).is_file():
-                yield from engine.scan([name], input_format=fmt, stdin=stdin, run=run)
+        for source, size in zip(plan.sources, sizes, strict=True):
+            if size is None or workers < 2:  # noqa: PLR2004 (one worker: no pool at all)
+                yield from engine.scan_one(source, run, stdin=stdin)
                 continue
             if pool is None:
-                pool = stack.enter_context(make_pool(jobs, settings))
-            yield from _scan_file(engine, pool, name, run)
+                pool = stack.enter_context(make_pool(workers, settings))
+            yield from _scan_file(engine, pool, source, size, run)
 
 
 def _empty(name: str) -> Segment:
@@ -165,25 +194,30 @@ def _empty(name: str) -> Segment:
 
 
 def _scan_file(
-    engine: Engine, pool: multiprocessing.pool.Pool, name: str, run: Run
+    engine: Engine, pool: multiprocessing.pool.Pool, source: Source, size: int, run: Run
 ) -> Iterator[RecordResult]:
-    size = Path(name).stat().st_size
-    tasks = [(name, name, start, end) for start, end in _chunks(name, size)]
+    name = source.label
     run.position = None
-    if not tasks:  # an empty file: no records, but a source of the run all the same
-        yield from engine.absorb(Partial(segments=(_empty(name),)), run)
-    for start, (lines, count, keys, places, flagged) in zip(
-        (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
-    ):
-        segment = Segment(
-            source=name,
-            records=count,
-            lines=lines,
-            results=tuple(_result(row, name) for row in flagged),
-            keys=tuple(keys),
-            places=tuple(places),
-            continued=start > 0,
-        )
-        yield from engine.absorb(Partial(segments=(segment,)), run)
-        if run.on_progress is not None:
-            run.on_progress(run)
+    started = False
+    try:
+        tasks = [(source.path, name, start, end) for start, end in _chunks(source.path, size)]
+        if not tasks:  # an empty file: no records, but a source of the run all the same
+            yield from engine.absorb(Partial(segments=(_empty(name),)), run)
+        for start, (lines, count, keys, places, flagged) in zip(
+            (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
+        ):
+            segment = Segment(
+                source=name,
+                records=count,
+                lines=lines,
+                results=tuple(_result(row, name) for row in flagged),
+                keys=tuple(keys),
+                places=tuple(places),
+                continued=start > 0,
+            )
+            started = True
+            yield from engine.absorb(Partial(segments=(segment,)), run)
+            if run.on_progress is not None:
+                run.on_progress(run)
+    except OSError as err:  # the file could not be read to its end
+        yield engine.unreadable(name, err, run, started=started)

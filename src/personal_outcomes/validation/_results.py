@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Final
 
@@ -24,9 +25,36 @@ def safe_id(value: object) -> str | None:
     return None
 
 
+def _shown() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxlevel = 4
+    shown.maxstring = shown.maxother = shown.maxlong = VALUE_LIMIT
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 10
+    return shown
+
+
+_SHOWN: Final = _shown()
+#: Integers longer than this many bits are described, not written out (Python refuses to
+#: write an integer of more than 4,300 digits, and no report needs that many).
+_LONGEST_INT_BITS: Final = 1024
+_DIGITS_PER_BIT: Final = 0.30103  # log10(2)
+
+
 def show_value(value: object) -> str:
-    """Return a value as shown with ``include_values``: its repr, cut to a limit."""
-    text = repr(value)
+    """Return a value as shown with ``include_values``: a short repr, cut to a limit.
+
+    Never raises: an integer too long to write out and a value nested too deeply
+    are described instead.
+
+    >>> show_value("Jane"), show_value(10**5000)
+    ("'Jane'", 'an integer of about 5001 digits')
+    """
+    if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
+        return f"an integer of about {int(value.bit_length() * _DIGITS_PER_BIT) + 1} digits"
+    try:
+        text = _SHOWN.repr(value)
+    except (ValueError, RecursionError):
+        return f"a value of type {type(value).__name__} too large or deep to show"
     return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
 
 
@@ -170,6 +198,8 @@ class Report:
     warnings: int = 0
     #: One summary per source, in the order read.
     files: tuple[FileSummary, ...] = ()
+    #: Files inside the folders given that were passed over (not a record file's ending).
+    skipped: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """Return the report as the CLI's JSON object."""

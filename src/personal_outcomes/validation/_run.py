@@ -68,6 +68,95 @@ def _suffix(source: str) -> str:
     return Path(source).suffix.lower()
 
 
+def display_name(name: str) -> str:
+    r"""Return a file name fit to print: bytes that are not UTF-8 written as ``\xNN``.
+
+    >>> display_name("caf\udcc3\udca9.json"), display_name("bad\udcff.csv")
+    ('café.json', 'bad\\xff.csv')
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+#: The inputs of a run: file names (``-`` for standard input) or folders, or a single one.
+Sources = Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
+
+
+@frozen(kw_only=True, slots=True)
+class Source:
+    """One input to read: where it is, the name to report it by, and its format."""
+
+    path: str
+    label: str
+    format: str
+    #: Set when the source (a folder) could not even be listed.
+    error: OSError | None = None
+
+
+@frozen(kw_only=True, slots=True)
+class Plan:
+    """The inputs of a run, folders expanded, and how many files in them were skipped."""
+
+    sources: tuple[Source, ...]
+    skipped: int = 0
+
+
+def plan_sources(
+    sources: Sources,
+    input_format: str | None = None,
+) -> Plan:
+    """Return the inputs to read, in order; raise before reading anything if one cannot be.
+
+    A single name (a ``str`` or path) is one source, not a sequence of letters.
+    A folder stands for every file inside it, at any depth, whose name ends
+    with a known ending (its format comes from the ending), in sorted order;
+    hidden files and folders (names starting with ``.``) are passed over, and
+    other files are counted as skipped. ``input_format`` applies to the files
+    named directly. Raises :class:`~personal_outcomes.errors.UnknownFormatError`
+    for a named file whose format cannot be told.
+    """
+    if isinstance(sources, str | os.PathLike):
+        sources = [sources]
+    planned: list[Source] = []
+    skipped = 0
+    for given in sources:
+        name = os.fspath(given)
+        if name != STDIN and Path(name).is_dir():
+            found, passed = _folder(name)
+            planned.extend(found)
+            skipped += passed
+            continue
+        planned.append(
+            Source(path=name, label=display_name(name), format=format_for(name, input_format))
+        )
+    return Plan(sources=tuple(planned), skipped=skipped)
+
+
+def _folder(folder: str) -> tuple[list[Source], int]:
+    found: list[Source] = []
+    skipped = 0
+    errors: list[OSError] = []
+    for root, folders, files in os.walk(folder, onerror=errors.append):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)  # noqa: PTH118 (os.walk gives strings)
+            fmt = EXTENSIONS.get(_suffix(name))
+            if fmt is None:
+                skipped += 1
+            else:
+                found.append(Source(path=path, label=display_name(path), format=fmt))
+    for error in errors:
+        name = os.fspath(error.filename) if error.filename is not None else folder
+        found.append(Source(path=name, label=display_name(name), format="json", error=error))
+    found.sort(key=lambda source: Path(source.path).parts)
+    return found, skipped
+
+
 def _pack(file_number: int, index: int, line: int | None) -> int:
     return (file_number * _SHIFT + index) * _SHIFT + (line or 0)
 
@@ -143,8 +232,8 @@ class Partial:
 
     Partials merge associatively (``(a + b) + c == a + (b + c)``): a segment
     that continues the source the earlier partial ended with is joined onto
-    it. :meth:`Engine.absorb` adds a partial to a run, which finds the
-    duplicate ids; the report is the same however the input was cut.
+    it. Adding a partial to a validation run finds the duplicate ids; the
+    report is the same however the input was cut.
     """
 
     segments: tuple[Segment, ...] = ()
@@ -171,6 +260,7 @@ class Run:
     def __init__(self) -> None:
         """Start an empty run."""
         self.records = self.valid = self.unreadable = self.errors = self.warnings = 0
+        self.skipped = 0  # files in folders passed over (not a record file's ending)
         self.seen: dict[str, int] = {}
         self.sources: list[str] = []
         self.counts: list[int] = []  # records of each finished source
@@ -222,6 +312,7 @@ class Run:
             errors=self.errors,
             warnings=self.warnings,
             files=self.files(),
+            skipped=self.skipped,
         )
 
 
@@ -338,7 +429,7 @@ class Engine:
 
     def scan(
         self,
-        sources: Iterable[str | os.PathLike[str]],
+        sources: Sources,
         *,
         input_format: str | None = None,
         stdin: BinaryIO | None = None,
@@ -351,32 +442,50 @@ class Engine:
         :class:`~personal_outcomes.errors.UnknownFormatError` before reading
         anything when a source's format cannot be told.
         """
-        names = [os.fspath(source) for source in sources]
-        formats = [format_for(name, input_format) for name in names]
-        for name, fmt in zip(names, formats, strict=True):
-            reader = READERS[fmt]
-            if fmt == "jsonl" and not every:
-                # Only issues are wanted: clean lines need not become dicts at all.
-                reader = functools.partial(read_jsonl, line_check=self.line_check)
+        plan = plan_sources(sources, input_format)
+        run.skipped += plan.skipped
+        for source in plan.sources:
+            yield from self.scan_one(source, run, stdin=stdin, every=every)
 
-            if name == STDIN:
-                stream = stdin if stdin is not None else sys.stdin.buffer
-                yield from self.run_records(reader(stream, name), name, run, every=every)
-                continue
+    def scan_one(
+        self, source: Source, run: Run, *, stdin: BinaryIO | None = None, every: bool = False
+    ) -> Iterator[RecordResult]:
+        """Check one planned source (see :meth:`scan`)."""
+        name = source.label
+        reader = READERS[source.format]
+        if source.format == "jsonl" and not every:
+            # Only issues are wanted: clean lines need not become dicts at all.
+            reader = functools.partial(read_jsonl, line_check=self.line_check)
+        if source.path == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from self.run_records(reader(stream, name), name, run, every=every)
+            return
+        if source.error is not None:
+            yield self.unreadable(name, source.error, run)
+            return
+        try:
+            handle = Path(source.path).open("rb")  # noqa: SIM115 (closed below, after lazy reading)
+        except OSError as err:
+            yield self.unreadable(name, err, run)
+            return
+        with handle:
+            run.position = handle.tell
+            run.size = _size(handle)
             try:
-                handle = Path(name).open("rb")  # noqa: SIM115 (closed below, after lazy reading)
-            except OSError as err:
-                yield self.unreadable(name, err, run)
-                continue
-            with handle:
-                run.position = handle.tell
-                run.size = _size(handle)
                 yield from self.run_records(reader(handle, name), name, run, every=every)
+            except OSError as err:  # the file opened, but reading it failed part way
+                yield self.unreadable(name, err, run, started=True)
 
-    def unreadable(self, name: str, err: OSError, run: Run) -> RecordResult:
-        """Count a source that cannot be read and return its result."""
+    def unreadable(
+        self, name: str, err: OSError, run: Run, *, started: bool = False
+    ) -> RecordResult:
+        """Count a source that cannot be read (or could not be read to its end).
+
+        ``started`` says its records up to the failure were already counted.
+        """
         run.unreadable += 1
-        run.start_file(name)
+        if not started:
+            run.start_file(name)
         run.stopped()
         reason = err.strerror or type(err).__name__
         issue = Issue(

@@ -3,16 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import BinaryIO
+from collections.abc import Iterator, Mapping
+from typing import BinaryIO, Final
 
+from personal_outcomes._codes import PARSE_ERROR
 from personal_outcomes._formats import READERS
-from personal_outcomes._formats._raw import RawRecord
+from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._record_format import KEY_LIKE
 from personal_outcomes.frameworks import Registry, bundled
 from personal_outcomes.records import OutcomesRecord
 from personal_outcomes.validation._results import Issue, RecordResult, Report
 from personal_outcomes.validation._run import Engine, Run, format_for
+
+_NOT_UNICODE: Final = (
+    "this text is not valid Unicode (it holds a lone surrogate), which no file format can "
+    "carry; correct it"
+)
+_DEEPEST: Final = 64  # deeper parts are the checker's (it reports the structure)
+
+
+def _not_unicode(data: object) -> tuple[str | int, ...] | None:
+    """Return where the first text with a lone surrogate is (a key: its mapping), if any.
+
+    A key is named in the path only when it looks like a key, as everywhere else.
+    """
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _surrogate(value):
+                return path
+        elif len(path) < _DEEPEST and isinstance(value, Mapping):
+            items = list(value.items())
+            for key, item in reversed(items):
+                if isinstance(key, str) and not key.isascii() and _surrogate(key):
+                    return path
+                named = isinstance(key, str) and KEY_LIKE.fullmatch(key) is not None
+                stack.append(((*path, key) if named else path, item))
+        elif len(path) < _DEEPEST and isinstance(value, list | tuple):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(value))))
+    return None
+
+
+def _surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class Validator:
@@ -71,13 +109,21 @@ class Validator:
             data = record.to_data()
         elif isinstance(record, Mapping):
             data = dict(record)
-        raw = RawRecord(index=0, line=None, column=None, data=data)
+        broken = _not_unicode(data)
+        if broken is not None:  # no file format can carry it: a parse-error, as in a file
+            problem = RawProblem(path=broken, code=PARSE_ERROR, message=_NOT_UNICODE)
+            raw = RawRecord(index=0, line=None, column=None, data=None, problems=(problem,))
+        else:
+            raw = RawRecord(index=0, line=None, column=None, data=data)
         return self._engine.check_raw(raw, source)
 
     def iter_stream(
         self, stream: BinaryIO, *, source: str, input_format: str | None = None
     ) -> Iterator[RecordResult]:
-        """Check every record of a binary stream, lazily (see the readers on memory).
+        """Check every record of a binary stream, lazily, yielding one result per record.
+
+        JSON Lines and CSV are read a record at a time; a JSON document or a
+        YAML stream is read into memory as text first.
 
         Record ids are compared across the records of this stream only; use
         :meth:`iter_validate` to compare them across several files.
@@ -87,7 +133,7 @@ class Validator:
 
     def iter_validate(
         self,
-        sources: Iterable[str | os.PathLike[str]],
+        sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
         *,
         input_format: str | None = None,
         stdin: BinaryIO | None = None,
@@ -108,7 +154,7 @@ class Validator:
 
     def validate_files(
         self,
-        sources: Iterable[str | os.PathLike[str]],
+        sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
         *,
         input_format: str | None = None,
         max_issues: int | None = None,
@@ -140,7 +186,7 @@ def validate_record(
 
 
 def iter_validate(
-    sources: Iterable[str | os.PathLike[str]],
+    sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     registry: Registry | None = None,
     *,
     input_format: str | None = None,
@@ -153,7 +199,7 @@ def iter_validate(
 
 
 def validate_files(
-    sources: Iterable[str | os.PathLike[str]],
+    sources: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     registry: Registry | None = None,
     *,
     input_format: str | None = None,
