@@ -8,6 +8,7 @@ the framework files.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -82,7 +83,23 @@ def write_framework_pages(app: Sphinx) -> None:
             page.write_text(text, encoding="utf-8", newline="\n")
 
 
+def drop_type_docstrings(  # noqa: PLR0917 (Sphinx passes the six arguments by position)
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Leave out the docstring of a constant's type (``str``, ``tuple``).
+
+    A module constant has no docstring of its own, so autodoc would show its
+    type's; the API pages describe each constant in words instead.
+    """
+    del app, name, options
+    if what == "data" and not isinstance(obj, type):
+        own = inspect.getdoc(obj)
+        if own is not None and own == inspect.getdoc(type(obj)):
+            lines.clear()
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Generate the framework pages as soon as the builder exists."""
     app.connect("builder-inited", write_framework_pages)
+    app.connect("autodoc-process-docstring", drop_type_docstrings)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

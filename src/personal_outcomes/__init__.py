@@ -5,9 +5,10 @@
 'quality-of-life'
 
 The framework model lives in :mod:`personal_outcomes.frameworks`. Records are
-checked with :func:`validate_record` (one) and :func:`validate_files` or
-:func:`iter_validate` (files, in bulk); see :mod:`personal_outcomes.validation`
-and :mod:`personal_outcomes.records`.
+checked with :func:`~personal_outcomes.validation.validate_record` (one) and
+:func:`~personal_outcomes.validation.validate_files` or
+:func:`~personal_outcomes.validation.iter_validate` (files, in bulk); see
+:mod:`personal_outcomes.validation` and :mod:`personal_outcomes.records`.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from __future__ import annotations
 from personal_outcomes._codes import ISSUE_CODES, IssueCode, Severity
 from personal_outcomes._formats import FORMATS
 from personal_outcomes.errors import UnknownFormatError
-from personal_outcomes.validation._results import Issue, RecordResult, Report
-from personal_outcomes.validation._run import Partial, format_for
+from personal_outcomes.validation._results import FileSummary, Issue, RecordResult, Report
+from personal_outcomes.validation._run import Partial, Segment, format_for
 from personal_outcomes.validation._validator import (
     Validator,
     iter_validate,
@@ -38,11 +38,13 @@ from personal_outcomes.validation._validator import (
 __all__ = [
     "FORMATS",
     "ISSUE_CODES",
+    "FileSummary",
     "Issue",
     "IssueCode",
     "Partial",
     "RecordResult",
     "Report",
+    "Segment",
     "Severity",
     "UnknownFormatError",
     "Validator",
@@ -53,7 +55,7 @@ __all__ = [
 ]
 
 # The classes' public home is this module (reprs, pickles and the docs say so).
-for _class in (Issue, Partial, RecordResult, Report, Validator):
+for _class in (FileSummary, Issue, Partial, RecordResult, Report, Segment, Validator):
     _class.__module__ = __name__
 del _class
 

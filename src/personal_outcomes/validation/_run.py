@@ -179,7 +179,7 @@ class Segment:
     Record numbers and lines are relative to the slice's start in its source
     (``continued`` says the slice follows another slice of the same source);
     ``keys`` holds every string record_id in order, ``places`` where each was
-    (:func:`relative_place`). ``results`` are the records with issues of their
+    (packed record number and line). ``results`` are the records with issues of their
     own, in order; duplicate ids are found only when segments meet a run.
     """
 
