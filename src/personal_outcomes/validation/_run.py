@@ -539,16 +539,8 @@ class Engine:
             if first is None:
                 seen[record_id] = _pack(file_number, raw.index, raw.line)  # type: ignore[index]
                 run.valid += 1
-                if every:
-                    yield RecordResult(
-                        source=source,
-                        index=raw.index,
-                        line=raw.line,
-                        record_id=safe_id(record_id),
-                        issues=(),
-                        data=raw.data,
-                    )
-                continue
+                if not every:
+                    continue
             result = RecordResult(
                 source=source,
                 index=raw.index,
@@ -557,8 +549,9 @@ class Engine:
                 issues=(),
                 data=raw.data,
             )
-            result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
-            run.count(result)
+            if first is not None:
+                result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
+                run.count(result)
             yield result
 
     def absorb(self, partial: Partial, run: Run) -> Iterator[RecordResult]:
