@@ -10,12 +10,13 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from personal_outcomes import bundled
+from personal_outcomes._record_format import is_blank
 
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True)
 KEYS = st.from_regex(r"[A-Z][A-Z0-9-]{0,10}", fullmatch=True)
 TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
-).filter(lambda s: s.strip() != "")
+).filter(lambda s: not is_blank(s))
 
 
 @st.composite
@@ -118,7 +119,7 @@ WORDS = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
     min_size=1,
     max_size=30,
-).filter(lambda s: not s.isspace() and s.strip() == s)
+).filter(lambda s: not is_blank(s) and s.strip() == s)
 IDENTIFIERS = st.from_regex(r"[A-Za-z0-9._:-]{1,20}", fullmatch=True)
 DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2026, 11, 1)).map(
     dt.date.isoformat

@@ -56,7 +56,8 @@ def _errors(data: object) -> list[str]:
 
 def _schema_valid(data: object) -> bool | None:
     """The per-framework schema's verdict, or None when no framework schema applies."""
-    if not isinstance(data, dict) or data.get("framework") not in SCHEMAS:
+    framework = data.get("framework") if isinstance(data, dict) else None
+    if not isinstance(framework, str) or framework not in SCHEMAS:
         return None
     return SCHEMAS[str(data["framework"])].is_valid(data)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from importlib import resources
+from pathlib import Path
+from types import ModuleType
 
 import jsonschema
 import pytest
@@ -92,3 +95,30 @@ def test_framework_schema_lists_ids_and_levels() -> None:
     assert outcome["outcome"] == {"enum": list(carers.outcome_ids)}
     assert outcome["status"] == {"enum": ["met", "partly-met", "not-met", "no-longer-relevant"]}
     assert schema["properties"]["framework"] == {"const": "carers"}  # type: ignore[index]
+
+
+def _write_schemas() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "tools" / "write_schemas.py"
+    spec = importlib.util.spec_from_file_location("write_schemas", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_files_are_exactly_what_the_tool_writes() -> None:
+    """Byte for byte, each shipped schema file is what `make schemas` writes."""
+    folder = resources.files("personal_outcomes.schemas")
+    files: dict[str, str] = _write_schemas().schema_files()
+    assert "record.schema.json" in files
+    for name, text in files.items():
+        assert folder.joinpath(*name.split("/")).read_text(encoding="utf-8") == text, name
+
+
+def test_shipped_files_hold_no_invisible_character() -> None:
+    """Space characters in patterns are written as JSON escapes, never as themselves."""
+    for name, text in _write_schemas().schema_files().items():
+        hidden = {c for c in text if not (c.isascii() or c.isprintable())}
+        assert hidden == set(), name
+        assert "\\u2028" in text, name  # in the class of every text pattern, as an escape

@@ -6,7 +6,6 @@ test fails while the shipped files and the code disagree.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from personal_outcomes import bundled
@@ -16,22 +15,19 @@ from personal_outcomes.schemas import (
     record_schema,
     record_schema_name,
 )
+from personal_outcomes.schemas._json import schema_text
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "src" / "personal_outcomes" / "schemas"
-
-
-def _text(schema: dict[str, object]) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def schema_files() -> dict[str, str]:
     """Return each shipped schema's file name (relative) and its exact text."""
     files = {
-        FRAMEWORK_SCHEMA_NAME: _text(framework_file_schema()),
-        record_schema_name(): _text(record_schema()),
+        FRAMEWORK_SCHEMA_NAME: schema_text(framework_file_schema()),
+        record_schema_name(): schema_text(record_schema()),
     }
     for framework in bundled():
-        files[record_schema_name(framework)] = _text(record_schema(framework))
+        files[record_schema_name(framework)] = schema_text(record_schema(framework))
     return files
 
 

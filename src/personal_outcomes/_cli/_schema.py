@@ -10,10 +10,10 @@ from personal_outcomes._cli._command import (
     Streams,
     UsageError,
     add_framework_version,
-    write_json,
 )
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.schemas import record_schema
+from personal_outcomes.schemas._json import schema_text
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +27,8 @@ def _schema(args: argparse.Namespace, registry: Registry, streams: Streams) -> i
     if args.framework_version and not args.framework:
         raise UsageError("personal-outcomes schema: error: --framework-version needs a FRAMEWORK\n")
     framework = registry.get(args.framework, args.framework_version) if args.framework else None
-    write_json(record_schema(framework), streams.stdout)
+    # The same text as the shipped file: every space character in a pattern escaped.
+    streams.stdout.write(schema_text(record_schema(framework)))
     return EXIT_OK
 
 

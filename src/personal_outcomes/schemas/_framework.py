@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from personal_outcomes._record_format import TEXT_PATTERN
 from personal_outcomes._uris import BASE_URI, schema_uri
 
 #: Identifiers: lower-case letters, digits and hyphens, starting with a letter.
@@ -28,7 +29,8 @@ def whole(pattern: str) -> str:
 
     JSON Schema patterns follow ECMA 262, where ``$`` is the end of the text;
     Python's ``re`` (which python-jsonschema uses) also lets ``$`` match before a
-    final newline. ``(?![\s\S])`` means the end in both.
+    final newline. ``(?![\s\S])`` means the end in both: ``[\s\S]`` is any
+    character in every dialect, whatever each takes ``\s`` to be.
 
     >>> import re
     >>> bool(re.search(whole("^[a-z]+$"), "adults\n")), bool(re.search("^[a-z]+$", "adults\n"))
@@ -38,7 +40,7 @@ def whole(pattern: str) -> str:
 
 
 def _text(max_length: int) -> dict[str, object]:
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
 
 
 def _object(required: list[str], properties: dict[str, object]) -> dict[str, object]:

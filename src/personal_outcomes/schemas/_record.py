@@ -24,6 +24,7 @@ from personal_outcomes._record_format import (
     RECORD_REQUIRED,
     REVIEW_STAGE,
     STAGES,
+    TEXT_PATTERN,
 )
 from personal_outcomes._uris import BASE_URI, schema_uri
 from personal_outcomes.schemas._framework import ID_PATTERN, VERSION_PATTERN, whole
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from personal_outcomes.frameworks import Framework
 
 RECORD_SCHEMA_NAME: Final = "record.schema.json"
-_TEXT_PATTERN: Final = r"\S"
 
 
 def record_schema_name(framework: Framework | None = None) -> str:
@@ -52,7 +52,7 @@ def _text(name: str) -> dict[str, object]:
         "type": "string",
         "minLength": 1,
         "maxLength": MAX_LENGTH[name],
-        "pattern": _TEXT_PATTERN,
+        "pattern": TEXT_PATTERN,
     }
 
 

@@ -46,6 +46,7 @@ from personal_outcomes._record_format import (
     RECORD_FIELDS,
     RECORD_REQUIRED,
     REVIEW_STAGE,
+    SPACE_CHARACTERS,
     STAGES,
 )
 from personal_outcomes._text import closest, normalise_label
@@ -519,7 +520,7 @@ def _contributions(value: object, position: int, found: list[Found], plain: Plai
 
 
 def _text(value: object, path: Path, limit: int, found: list[Found], plain: PlainCheck) -> None:
-    if type(value) is str and len(value) <= limit and value and not value.isspace():
+    if type(value) is str and len(value) <= limit and value.strip(SPACE_CHARACTERS):
         return
     if type(value) is not str:
         found.append((path, SCHEMA, _must_be("text", value, plain, path), value))
@@ -530,6 +531,7 @@ def _text(value: object, path: Path, limit: int, found: list[Found], plain: Plai
 
 
 def _has_space(value: str) -> bool:
+    """Say whether an identifier holds a space character (or is empty)."""
     return _NO_SPACE.fullmatch(value) is None
 
 
@@ -591,6 +593,7 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     stages = _STAGES
     contributors = _CONTRIBUTORS
     no_space = _NO_SPACE.fullmatch
+    space = SPACE_CHARACTERS
     date_shape = _DATE.fullmatch
     context_key = _CONTEXT_KEY.fullmatch
     from_iso = dt.date.fromisoformat
@@ -608,7 +611,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     cache_limit = 100_000
 
     def text(value: object, limit: int) -> bool:
-        return type(value) is str and 0 < len(value) <= limit and not value.isspace()
+        # Not blank: something is left once space is stripped (see _record_format).
+        return type(value) is str and len(value) <= limit and value.strip(space) != ""
 
     def quick(data: object) -> bool:
         if type(data) is not dict or not data.keys() <= record_keys:
@@ -683,11 +687,11 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
             if type(outcome_id) is not str or outcome_id not in ids or outcome_id in retired:
                 return False
             what = get("what_matters")
-            if not (type(what) is str and 0 < len(what) <= max_what_matters and not what.isspace()):
+            if not (type(what) is str and len(what) <= max_what_matters and what.strip(space)):
                 return False
             value = get("why_it_matters", absent)
             if value is not absent and not (
-                type(value) is str and 0 < len(value) <= max_why and not value.isspace()
+                type(value) is str and len(value) <= max_why and value.strip(space)
             ):
                 return False
             contributions = get("contributions", absent)
@@ -704,9 +708,7 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                     if type(by) is not str or by not in contributors:
                         return False
                     value = item.get("what")
-                    if not (
-                        type(value) is str and 0 < len(value) <= max_what and not value.isspace()
-                    ):
+                    if not (type(value) is str and len(value) <= max_what and value.strip(space)):
                         return False
             status = get("status", absent)
             if status is absent:
@@ -716,7 +718,7 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                 return False
             value = get("status_note", absent)
             if value is not absent and not (
-                type(value) is str and 0 < len(value) <= max_note and not value.isspace()
+                type(value) is str and len(value) <= max_note and value.strip(space)
             ):
                 return False
             if pairs is not None:

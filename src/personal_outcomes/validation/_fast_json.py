@@ -2,10 +2,11 @@
 
 msgspec decodes the line straight into typed structs, checking types, required
 and unknown fields, lengths, enumerations and real dates in C; a short Python
-pass then checks what it cannot express (text that is only spaces, identifiers
-without spaces, the framework's outcome ids and review levels, status by stage,
-future dates, duplicated outcomes). Anything it does not prove clean goes to the
-full check, which finds and locates every issue; tests prove the two agree.
+pass then checks what it cannot express (text that is only space and identifiers
+without space, space as ``_record_format`` defines it; the framework's outcome ids
+and review levels, status by stage, future dates, duplicated outcomes). Anything
+it does not prove clean goes to the full check, which finds and locates every
+issue; tests prove the two agree.
 
 The structs are built from the record format's constants, and the framework
 values (ids, levels) stay data: sets looked up at run time, never code.
@@ -29,6 +30,7 @@ from personal_outcomes._record_format import (
     MAX_LENGTH,
     MAX_OUTCOMES,
     REVIEW_STAGE,
+    SPACE_CHARACTERS,
 )
 from personal_outcomes.validation._check import Checker
 
@@ -88,6 +90,7 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
     indexes = checker.indexes
     latest = dt.date.fromisoformat(checker.latest)
     no_space = re.compile(IDENTIFIER_PATTERN).fullmatch
+    space = SPACE_CHARACTERS
     context_key = re.compile(CONTEXT_KEY_PATTERN).fullmatch
     good_keys: set[str] = set()
     review_stage = REVIEW_STAGE
@@ -112,10 +115,10 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
                         return None
                     if len(good_keys) < _CACHE_LIMIT:
                         good_keys.add(key)
-                if value.isspace():
+                if not value.strip(space):
                     return None
         notes = record.notes
-        if notes is not UNSET and notes.isspace():
+        if notes is not UNSET and not notes.strip(space):
             return None
         review = record.stage == review_stage
         ids = index.outcome_ids
@@ -126,15 +129,15 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
         for outcome in outcomes:
             outcome_id = outcome.outcome
             what = outcome.what_matters
-            if outcome_id not in ids or outcome_id in retired or what.isspace():
+            if outcome_id not in ids or outcome_id in retired or not what.strip(space):
                 return None
             why = outcome.why_it_matters
-            if why is not UNSET and why.isspace():
+            if why is not UNSET and not why.strip(space):
                 return None
             contributions = outcome.contributions
             if contributions is not UNSET:
                 for item in contributions:
-                    if item.what.isspace():
+                    if not item.what.strip(space):
                         return None
             status = outcome.status
             if status is UNSET:
@@ -143,7 +146,7 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
             elif not review or status not in levels:
                 return None
             note = outcome.status_note
-            if note is not UNSET and note.isspace():
+            if note is not UNSET and not note.strip(space):
                 return None
             if pairs is not None:
                 pair = (outcome_id, what)
