@@ -21,6 +21,20 @@ def parse_error(
     return RawRecord(index=index, line=line, column=column, data=None, problems=(problem,))
 
 
+def decode_utf8(data: bytes) -> tuple[str, int | None]:
+    """Decode UTF-8, reading on past bytes that are not UTF-8.
+
+    Return the text and the index in it of the first character that was not
+    UTF-8 (``None`` if all was): from there on, each such byte is a lone
+    surrogate (``surrogateescape``), so a reader can keep what came before it.
+    """
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        good = data[: err.start].decode("utf-8")
+        return good + data[err.start :].decode("utf-8", "surrogateescape"), len(good)
+
+
 def read_text(stream: BinaryIO) -> str | RawRecord:
     """Read a whole stream as UTF-8 text (a BOM allowed), or the parse-error saying why not."""
     data = stream.read().removeprefix(BOM)
