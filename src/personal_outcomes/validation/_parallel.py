@@ -19,7 +19,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import TYPE_CHECKING, BinaryIO, Final
 
 from personal_outcomes._codes import IssueCode, Severity
 from personal_outcomes._formats import read_jsonl
@@ -35,6 +35,9 @@ from personal_outcomes.validation._run import (
     plan_sources,
     relative_place,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 #: Bytes of a JSON Lines file given to a worker at a time.
 CHUNK_BYTES: Final = 4 * 1024 * 1024
@@ -53,26 +56,56 @@ def _start_worker(settings: tuple[object, ...]) -> None:
 _IssueRow = tuple[int | None, int | None, str | None, str, IssueCode, Severity, str, str | None]
 #: A record with issues: (number in the chunk, line, record_id, spoiled, issues).
 _ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
-_Chunk = tuple[int, int, list[str], list[int], list[_ResultRow]]
+#: A checked chunk: (lines, records, record ids, their places, records with issues,
+#: whether the reader stopped before the chunk's end).
+_Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool]
+#: Bytes read at a time while looking for a line end or counting lines.
+_PIECE: Final = 64 * 1024
+
+
+class _Range(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file, read in pieces, counting the line ends read."""
+
+    def __init__(self, handle: BinaryIO, start: int, end: int) -> None:
+        super().__init__()
+        handle.seek(start)
+        self.handle = handle
+        self.left = end - start
+        self.newlines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.handle.read(min(len(view), self.left))
+        self.left -= len(data)
+        self.newlines += data.count(b"\n")
+        view[: len(data)] = data
+        return len(data)
 
 
 def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
-    """Check one chunk; return its line and record counts, its ids, and its issues."""
+    """Check one chunk in constant memory; return its counts, its ids, and its issues."""
     path, source, start, end = task
     assert _worker is not None  # noqa: S101 (set by the pool's initializer)
-    with Path(path).open("rb") as handle:
-        handle.seek(start)
-        data = handle.read(end - start)
     keys: list[str] = []
     places: list[int] = []
     flagged: list[_ResultRow] = []
     number = -1
-    raws = read_jsonl(io.BytesIO(data), source, line_check=_worker.line_check, at_start=start == 0)
-    for number, raw in enumerate(raws):
-        key: object = raw.clean_id
-        if key is None:
+    stopped = False
+    with Path(path).open("rb") as handle, _Range(handle, start, end) as piece:
+        stream = io.BufferedReader(piece, _PIECE)
+        raws = read_jsonl(stream, source, line_check=_worker.line_check, at_start=start == 0)
+        for number, raw in enumerate(raws):
+            key: object = raw.clean_id
+            if key is not None:
+                keys.append(key)  # type: ignore[arg-type]
+                places.append(relative_place(number, raw.line))
+                continue
             record = raw.data
             key = record.get("record_id") if type(record) is dict else None
+            stopped = stopped or any(problem.stops for problem in raw.problems)
             result = _worker.check_raw(raw, source)
             if result.issues:
                 issues = [
@@ -89,19 +122,33 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
                     for i in result.issues
                 ]
                 flagged.append((number, result.line, result.record_id, result.spoiled, issues))
-        if type(key) is str:
-            keys.append(key)
-            places.append(relative_place(number, raw.line))
-    return data.count(b"\n"), number + 1, keys, places, flagged
+            if type(key) is str:
+                keys.append(key)
+                places.append(relative_place(number, raw.line))
+        while stream.read(_PIECE):  # count the line ends of anything left unread
+            pass
+        lines = piece.newlines
+    return lines, number + 1, keys, places, flagged, stopped
 
 
 def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
+    """Cut a file into chunks of about CHUNK_BYTES that end at a line end (LF).
+
+    The line end is looked for in bounded pieces, so a very long line costs no memory.
+    """
     with Path(path).open("rb") as handle:
         start = 0
         while start < size:
-            handle.seek(min(start + CHUNK_BYTES, size))
-            handle.readline()
-            end = min(handle.tell(), size)
+            end = min(start + CHUNK_BYTES, size)
+            handle.seek(end)
+            while end < size:
+                piece = handle.read(_PIECE)
+                found = piece.find(b"\n")
+                if found >= 0:
+                    end += found + 1
+                    break
+                end += len(piece)
+            end = min(end, size)
             yield start, end
             start = end
 
@@ -203,7 +250,7 @@ def _scan_file(
         tasks = [(source.path, name, start, end) for start, end in _chunks(source.path, size)]
         if not tasks:  # an empty file: no records, but a source of the run all the same
             yield from engine.absorb(Partial(segments=(_empty(name),)), run)
-        for start, (lines, count, keys, places, flagged) in zip(
+        for start, (lines, count, keys, places, flagged, stopped) in zip(
             (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
         ):
             segment = Segment(
@@ -214,6 +261,7 @@ def _scan_file(
                 keys=tuple(keys),
                 places=tuple(places),
                 continued=start > 0,
+                complete=not stopped,
             )
             started = True
             yield from engine.absorb(Partial(segments=(segment,)), run)
