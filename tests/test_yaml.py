@@ -64,6 +64,13 @@ def _located(error: PersonalOutcomesError) -> tuple[str, int | None, int | None,
         ("latin-1.yaml", EncodingError, 1, 10, ""),
         ("empty.yaml", YAMLSyntaxError, 1, 1, ""),
         ("tag-mismatch.yaml", UnsupportedYAMLError, 1, 4, "/a"),
+        # Issue 7: a key that is not key-like never reaches the pointer.
+        ("duplicate-key-not-key-like.yaml", DuplicateKeyError, 4, 1, ""),
+        ("tag-under-key-not-key-like.yaml", UnsupportedYAMLError, 3, 12, ""),
+        # libyaml's look-ahead meets its own limit (1,000) first: placed as without it.
+        ("flow-nesting-past-libyaml.yaml", NestingTooDeepError, 1, 38, "/deep" + "/0" * 31),
+        ("long-number.yaml", UnsupportedYAMLError, 2, 10, "/version"),
+        ("bom-at-line-start.yaml", YAMLSyntaxError, 6, 1, ""),
     ],
 )
 def test_hazard_is_a_located_error(
@@ -122,6 +129,14 @@ def test_two_documents_are_refused() -> None:
     assert "more than one YAML document" in str(error)
 
 
+def test_keys_that_are_not_key_like_are_never_quoted() -> None:
+    """A fault under a key that could be a name or a diagnosis never quotes the key."""
+    for name in ("duplicate-key-not-key-like.yaml", "tag-under-key-not-key-like.yaml"):
+        error = _error(name)
+        assert "Jane" not in str(error)
+        assert "cancer" not in str(error)
+
+
 def test_syntax_error_does_not_echo_the_file() -> None:
     """A syntax error's message quotes punctuation at most, never text from the file."""
     path = HAZARDS / "syntax-error.yaml"
@@ -140,6 +155,8 @@ def test_syntax_error_does_not_echo_the_file() -> None:
         ("population-bare-date.yaml", "/population", 5, 13),
         ("outcome-id-leading-zero.yaml", "/categories/0/outcomes/0/id", 24, 13),
         ("title-null.yaml", "/title", 4, 8),
+        # Issue 7: U+2028, U+2029 and U+0085 in a value above do not move the line.
+        ("line-separators.yaml", "/sources/0/citation", 9, 15),
     ],
 )
 def test_yaml_1_1_surprises_are_errors_that_say_quote_it(

@@ -1,4 +1,4 @@
-"""A hardened YAML reader for framework files and records.
+r"""A hardened YAML reader for framework files and records.
 
 It builds plain data from the parser's *events* rather than letting PyYAML
 construct objects, so that:
@@ -11,13 +11,19 @@ construct objects, so that:
   same with libyaml's C parser and the pure-Python one;
 * every node's line and column are kept, so later checks can say where a fault is;
 * a plain scalar that YAML 1.1 turned into something other than a string is
-  remembered, so a check that wanted a string can say "put it in quotes".
+  remembered, so a check that wanted a string can say "put it in quotes";
+* a key that does not look like a key never reaches a pointer or a message;
+* lines are counted in ``\n`` alone, as in the other formats (YAML also breaks
+  lines at U+0085, U+2028, U+2029 and a lone CR);
+* a syntax error, a control character or nesting too deep ends the stream, but
+  what was complete before it (the documents, and the items of a top-level
+  list) is still handed on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final, Protocol, cast
 
 import yaml
@@ -25,6 +31,7 @@ from attrs import frozen
 from yaml import events
 
 from personal_outcomes._pointer import Path, to_pointer
+from personal_outcomes._record_format import KEY_LIKE
 from personal_outcomes.errors import (
     AliasNotAllowedError,
     DuplicateKeyError,
@@ -38,12 +45,36 @@ from personal_outcomes.errors import (
 #: The deepest nesting of mappings and sequences a document may have.
 MAX_DEPTH: Final = 32
 
+#: The longest unquoted number read as a number, in characters: Python's own
+#: limit for turning decimal text into an integer.
+MAX_NUMBER_LENGTH: Final = 4300
+
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS: Final = frozenset(
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
+_NUMBER_TAGS: Final = frozenset({_TAG + "int", _TAG + "float"})
 _COLLECTION_TAGS: Final = frozenset({_TAG + "map", _TAG + "seq", "!"})
 _BOM: Final = "\ufeff"
+
+# Characters YAML does not allow anywhere (both parsers refuse the same set).
+_CONTROL: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# Those of them outside ASCII, and the bytes of the rest: a quick test finds most
+# files have none, before the slower search for where the first one is.
+_WIDE_CONTROLS: Final = (
+    *(chr(code) for code in (*range(0x7F, 0x85), *range(0x86, 0xA0))),
+    "\ufffe",
+    "\uffff",
+)
+_ALLOWED_BYTES: Final = bytes([9, 10, 13, *range(0x20, 0x7F), *range(0x80, 0x100)])
+# After these, libyaml counts column 0 and skips a byte order mark, as if it were
+# a space; PyYAML keeps it as text. The reader refuses one there.
+_LINE_BREAKS: Final = "\n\r\x85\u2028\u2029"
+# libyaml's own nesting limit (1000 levels), which its look-ahead can reach
+# before this reader's; the pure-Python parser has none.
+_LIBYAML_NESTING: Final = "exceeded maximum nesting depth"
 
 # A quoted fragment in a PyYAML message is kept only when it is a token name
 # ('<block end>') or a punctuation mark; anything else may be text from the file.
@@ -61,6 +92,10 @@ class YAMLDocument:
     something other than a string to its text as written. ``problems`` are the
     faults found inside the document, with their paths, in document order; the
     data is built without the faulty parts.
+
+    ``complete`` is false for the part of a document read before a fault that
+    ended the stream: ``data`` is then what was complete before it (a top-level
+    list holds only its complete items), or ``None`` when nothing was.
     """
 
     data: object
@@ -68,19 +103,15 @@ class YAMLDocument:
     key_positions: dict[Path, tuple[int, int]]
     typed_plain: dict[Path, str]
     problems: list[tuple[Path, InputError]]
+    complete: bool = True
 
 
 class _Mark(Protocol):
     """A position in the text (PyYAML's and libyaml's marks both have these)."""
 
+    index: int
     line: int
     column: int
-
-
-def _loader_class() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
-    if getattr(yaml, "__with_libyaml__", False):
-        return yaml.CSafeLoader
-    return yaml.SafeLoader
 
 
 def decode(data: bytes, source: str) -> str:
@@ -112,15 +143,171 @@ def _scrub(message: str) -> str:
     return _QUOTED.sub(keep, message)
 
 
-def _position(mark: _Mark | None) -> tuple[int | None, int | None]:
+def safe_path(path: Path) -> Path:
+    """Cut a path before its first key that does not look like a key.
+
+    A key such as ``Jane Smith has cancer`` must never reach a pointer, so a fault
+    under it is placed on the mapping that holds it (as an unknown key is). The
+    part of a path under a dropped key or a complex key is cut the same way.
+
+    >>> safe_path(("context", "Jane Smith", "x"))
+    ('context',)
+    >>> safe_path(("outcomes", 0, "what_matters"))
+    ('outcomes', 0, 'what_matters')
+    """
+    for number, part in enumerate(path):
+        if part == _DISCARD or (type(part) is str and not KEY_LIKE.fullmatch(part)):
+            return path[:number]
+    return path
+
+
+def _mark_position(mark: _Mark | None) -> tuple[int | None, int | None]:
     if mark is None:  # pragma: no cover (PyYAML and libyaml mark every parser error)
         return None, None
     return mark.line + 1, mark.column + 1
 
 
-def _syntax_error(err: yaml.YAMLError, source: str, text: str) -> InputError:
+class _Where:
+    r"""Turns the parsers' marks into 1-based (line, column), lines counted in ``\n``.
+
+    YAML also breaks lines at U+0085, U+2028, U+2029 and a lone CR, and both
+    parsers count those. Only when the text holds one (``by_index``) is a
+    position worked out again from the mark's character ``index`` (with
+    ``offset`` added, for a parse that began part of the way into the text),
+    counting on from the last one; otherwise :attr:`position` reads the mark, so
+    the common case stays as fast as it was.
+
+    >>> where = _Where("a\nb\u2028c\nd", by_index=True)
+    >>> where.at(6), where.at(4), where.at(0)
+    ((3, 1), (2, 3), (1, 1))
+    """
+
+    __slots__ = ("end", "last", "offset", "position", "text")
+
+    def __init__(self, text: str, *, by_index: bool, offset: int = 0) -> None:
+        self.text = text
+        self.offset = offset
+        self.last = (0, 1, 0)  # (index, line, index where that line starts)
+        self.end = len(text)
+        self.position: Callable[[_Mark | None], tuple[int | None, int | None]] = (
+            self._from_index
+            if by_index
+            # At the end of a text with no line break at its end, libyaml says
+            # "column 1 of the next line" and PyYAML "after the last character".
+            else _mark_position
+            if not text or text.endswith("\n")
+            else self._from_mark_or_end
+        )
+
+    def _from_mark_or_end(self, mark: _Mark | None) -> tuple[int | None, int | None]:
+        if mark is not None and mark.index >= self.end:
+            return self.at(mark.index)
+        return _mark_position(mark)
+
+    def _from_index(self, mark: _Mark | None) -> tuple[int | None, int | None]:
+        if mark is None:  # pragma: no cover (PyYAML and libyaml mark every parser error)
+            return None, None
+        return self.at(mark.index + self.offset)
+
+    def at(self, index: int) -> tuple[int, int]:
+        """Return the line and column of the character at ``index``."""
+        text = self.text
+        index = min(max(index, 0), len(text))
+        last, line, start = self.last
+        if index >= last:
+            crossed = text.count("\n", last, index)
+            if crossed:
+                line += crossed
+                start = text.rfind("\n", last, index) + 1
+        else:
+            crossed = text.count("\n", index, last)
+            if crossed:
+                line -= crossed
+                start = text.rfind("\n", 0, index) + 1
+        self.last = (index, line, start)
+        return line, index - start + 1
+
+    def moved(self, offset: int) -> _Where:
+        """Return the same, by index, for a parse that begins at ``offset`` in the text."""
+        return _Where(self.text, by_index=True, offset=offset)
+
+
+def _clean(text: str) -> tuple[str, int | None]:
+    r"""Return the text with each character neither parser may see made a space.
+
+    Also return the index of the first of them (``None`` when there is none).
+    Those are the characters YAML does not allow at all, and a byte order mark at
+    the start of a line (where libyaml and PyYAML read it differently).
+
+    >>> _clean("a: b\n"), _clean("a: \x07\n\ufeffb"), _clean("a\ud800\ufeff")
+    (('a: b\n', None), ('a:  \n b', 3), ('a \ufeff', 1))
+    """
+    try:
+        suspect = bool(text.encode("utf-8").translate(None, _ALLOWED_BYTES))
+    except UnicodeEncodeError:  # a lone surrogate: not from a file, which is decoded strictly
+        suspect = True
+    if not suspect and not text.isascii():
+        suspect = any(character in text for character in _WIDE_CONTROLS)
+    first: int | None = None
+    found = _CONTROL.search(text) if suspect else None
+    if found is not None:
+        first = found.start()
+        text = _CONTROL.sub(" ", text)
+    if _BOM in text:
+        marks = [
+            index
+            for index in _positions_of(text, _BOM)
+            if index == 0 or text[index - 1] in _LINE_BREAKS
+        ]
+        if marks:
+            first = marks[0] if first is None else min(first, marks[0])
+            pieces = []
+            previous = 0
+            for index in marks:
+                pieces.append(text[previous:index])
+                previous = index + 1
+            pieces.append(text[previous:])
+            text = " ".join(pieces)
+    return text, first
+
+
+def _positions_of(text: str, character: str) -> Iterator[int]:
+    index = text.find(character)
+    while index >= 0:
+        yield index
+        index = text.find(character, index + 1)
+
+
+def _other_breaks(text: str) -> bool:
+    r"""Say whether YAML would see a line break where this library sees none.
+
+    >>> _other_breaks("a\r\nb"), _other_breaks("a\rb"), _other_breaks("a\u2028b")
+    (False, True, True)
+    """
+    if not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text):
+        return True
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
+def _fault_error(source: str, text: str, index: int, where: _Where) -> InputError:
+    """Return the error for the character at ``index`` that neither parser may see."""
+    line, column = where.at(index)
+    if text[index] == _BOM:
+        problem = (
+            "is not valid YAML: a byte order mark (U+FEFF) stands at the start of a line; "
+            "remove it (were two files joined?)"
+        )
+    else:
+        problem = (
+            f"is not valid YAML: control character #x{ord(text[index]):04x} is not allowed; "
+            "remove it or write it as an escape in a double-quoted string"
+        )
+    return YAMLSyntaxError(source=source, line=line, column=column, problem=problem)
+
+
+def _syntax_error(err: yaml.YAMLError, source: str, where: _Where) -> InputError:
     if isinstance(err, yaml.MarkedYAMLError):
-        line, column = _position(err.problem_mark or err.context_mark)
+        line, column = where.position(err.problem_mark or err.context_mark)
         parts = [part for part in (err.context, err.problem) if part]
         problem = _scrub("; ".join(parts)) if parts else "is not valid YAML"
         return YAMLSyntaxError(
@@ -129,20 +316,8 @@ def _syntax_error(err: yaml.YAMLError, source: str, text: str) -> InputError:
             column=column,
             problem=f"is not valid YAML: {problem}",
         )
-    if isinstance(err, yaml.reader.ReaderError):
-        index = err.position
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        return YAMLSyntaxError(
-            source=source,
-            line=line,
-            column=column,
-            problem=(
-                f"is not valid YAML: control character #x{err.character:04x} is not allowed; "
-                "remove it or write it as an escape in a double-quoted string"
-            ),
-        )
-    # Every error the parsers raise is one of the two above; this is a safety net.
+    # Every error the parsers raise on text that passed _clean is a marked one
+    # (a ReaderError is for characters _clean already took out); a safety net.
     problem = f"is not valid YAML: {_scrub(str(err))}"  # pragma: no cover
     return YAMLSyntaxError(source=source, problem=problem)  # pragma: no cover
 
@@ -151,12 +326,8 @@ class _TagMismatch(Exception):  # noqa: N818 (control flow, never leaves this mo
     """An explicitly tagged scalar whose text does not fit its tag."""
 
 
-class _StreamEnded(Exception):  # noqa: N818 (control flow, never leaves this module)
-    """Stops reading a stream after a fault the parser cannot recover from."""
-
-    def __init__(self, problem: InputError) -> None:
-        super().__init__()
-        self.problem = problem
+class _NumberTooLong(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """An unquoted number longer than :data:`MAX_NUMBER_LENGTH`."""
 
 
 #: The path element of a value being read only to be thrown away (the value of a
@@ -187,12 +358,16 @@ class _Builder:
     :data:`MAX_DEPTH` stops the document.
     """
 
-    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, source: str) -> None:
+    def __init__(
+        self, loader: yaml.SafeLoader | yaml.CSafeLoader, source: str, where: _Where
+    ) -> None:
         self.loader = loader
         self.source = source
+        self.position = where.position
         self.constructor = yaml.constructor.SafeConstructor()
         self.stack: list[_Frame] = []
         self.root: object = None
+        self.has_root = False
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.typed_plain: dict[Path, str] = {}
@@ -201,12 +376,13 @@ class _Builder:
     def error(
         self, kind: type[InputError], event: events.Event, path: Path, problem: str
     ) -> InputError:
-        line, column = _position(event.start_mark)
+        line, column = self.position(event.start_mark)
         return kind(
             source=self.source, line=line, column=column, pointer=to_pointer(path), problem=problem
         )
 
     def report(self, kind: type[InputError], event: events.Event, path: Path, problem: str) -> None:
+        path = safe_path(path)
         self.problems.append((path, self.error(kind, event, path, problem)))
 
     def next_path(self) -> Path:
@@ -220,10 +396,11 @@ class _Builder:
         return (*top.path, top.key)
 
     def attach(self, value: object, event: events.Event, path: Path) -> None:
-        line, column = _position(event.start_mark)
+        line, column = self.position(event.start_mark)
         self.positions[path] = (line or 1, column or 1)
         if not self.stack:
             self.root = value
+            self.has_root = True
             return
         top = self.stack[-1]
         if isinstance(top.container, list):
@@ -250,6 +427,8 @@ class _Builder:
         except _TagMismatch:
             self.report(UnsupportedYAMLError, event, top.path, _MISMATCH)
             return
+        except _NumberTooLong:
+            key = 0  # a number all the same: the key must be put in quotes
         if not isinstance(key, str):
             self.report(
                 UnsupportedYAMLError,
@@ -261,7 +440,7 @@ class _Builder:
             return
         path = (*top.path, key)
         if key in top.container:
-            shown = f" {key!r}" if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", key) else ""
+            shown = f" {key!r}" if KEY_LIKE.fullmatch(key) else ""
             self.report(
                 DuplicateKeyError,
                 event,
@@ -269,7 +448,7 @@ class _Builder:
                 f"the key{shown} appears twice in the same mapping; keep only one",
             )
             return
-        line, column = _position(event.start_mark)
+        line, column = self.position(event.start_mark)
         self.key_positions[path] = (line or 1, column or 1)
         top.key = key
 
@@ -284,8 +463,14 @@ class _Builder:
         constructor = self.constructor.yaml_constructors.get(tag)
         if tag == _TAG + "str" or constructor is None:
             # YAML 1.1 also resolves a lone "=" to a "value" tag with no safe
-            # constructor: it stays the text it is.
+            # constructor, and "<<" to a "merge" tag: they stay the text they are.
             return event.value, None
+        if tag in _NUMBER_TAGS and len(event.value) > MAX_NUMBER_LENGTH:
+            # Python will not read a longer decimal integer (without this, YAML's
+            # constructor fails and the number would pass for text), and a
+            # sexagesimal one (1:2:3...) takes time that grows with the square of
+            # its length.
+            raise _NumberTooLong
         try:
             value = constructor(self.constructor, node)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError) as err:
@@ -336,6 +521,9 @@ class _Builder:
                 value, plain = self.scalar(event)
             except _TagMismatch:
                 self.report(UnsupportedYAMLError, event, path, _MISMATCH)
+            except _NumberTooLong:
+                self.report(UnsupportedYAMLError, event, path, _TOO_LONG)
+                value = None
         if plain is not None:
             self.typed_plain[path] = plain
         self.attach(value, event, path)
@@ -347,7 +535,7 @@ class _Builder:
             return self.error(
                 NestingTooDeepError,
                 event,
-                path,
+                safe_path(path),
                 f"mappings and lists are nested more than {MAX_DEPTH} deep; flatten the data",
             )
         if as_key:
@@ -376,10 +564,35 @@ class _Builder:
             problems=self.problems,
         )
 
+    def partial(self) -> YAMLDocument:
+        """Return what was complete when a fault stopped the document.
+
+        A top-level collection that was closed is whole. Of one still open, only
+        a list's items that were closed count: in a list of records, those are the
+        records read before the fault.
+        """
+        data: object = None
+        if self.has_root and not self.stack:
+            data = self.root
+        elif self.stack and isinstance(self.root, list):
+            data = self.root if len(self.stack) == 1 else self.root[:-1]
+        return YAMLDocument(
+            data=data,
+            positions=self.positions,
+            key_positions=self.key_positions,
+            typed_plain=self.typed_plain,
+            problems=self.problems,
+            complete=False,
+        )
+
 
 _ALIASES: Final = "YAML anchors and aliases (& and *) are not allowed; write the data out in full"
 _BAD_TAG: Final = "this YAML tag is not allowed; remove the tag"
 _MISMATCH: Final = "this value does not fit the YAML tag written before it; remove the tag"
+_TOO_LONG: Final = (
+    f"this unquoted number is longer than {MAX_NUMBER_LENGTH} characters and cannot be read; "
+    "put it in quotes if it is text"
+)
 
 
 def describe_type(value: object) -> str:
@@ -393,42 +606,142 @@ def describe_type(value: object) -> str:
     return "a date"
 
 
+class _Stopped(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """Ends a stream at a fault the parser cannot read past."""
+
+    def __init__(self, problem: InputError, builder: _Builder | None) -> None:
+        super().__init__()
+        self.problem = problem
+        self.builder = builder
+
+
+class _Stream:
+    """Reads the documents of one YAML text, event by event."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.text = text
+        # Neither parser sees a faulty character: it is read as a space, and
+        # reading stops at the first event that reaches it.
+        self.parsed, self.cut = _clean(text)
+        self.where = _Where(text, by_index=_other_breaks(text))
+        self.offset = 0  # where in the text the current parse began
+        self.pure = not getattr(yaml, "__with_libyaml__", False)
+        # Where the document being read began (or the last one ended).
+        self.resume: _Mark | None = None
+
+    def fault(self) -> InputError:
+        assert self.cut is not None  # noqa: S101 (only called when there is one)
+        return _fault_error(self.source, self.text, self.cut, self.where.moved(0))
+
+    def reaches_fault(self, event: events.Event) -> bool:
+        """Say whether an event reaches the faulty character.
+
+        The end of a collection or a document only says where the next thing
+        begins, so it does not count: the item before the fault is complete.
+        """
+        if self.cut is None or isinstance(
+            event, events.CollectionEndEvent | events.DocumentEndEvent | events.StreamEndEvent
+        ):
+            return False
+        mark = event.end_mark
+        return mark is not None and mark.index + self.offset > self.cut
+
+    def documents(self) -> Iterator[YAMLDocument | InputError]:
+        loader: yaml.SafeLoader | yaml.CSafeLoader = (
+            yaml.SafeLoader(self.parsed) if self.pure else yaml.CSafeLoader(self.parsed)
+        )
+        builder: _Builder | None = None
+        try:
+            loader.get_event()  # StreamStartEvent
+            while True:
+                try:
+                    while not loader.check_event(events.StreamEndEvent):
+                        start = cast("events.Event", loader.get_event())  # DocumentStartEvent
+                        if self.reaches_fault(start):
+                            raise _Stopped(self.fault(), None)
+                        self.resume = start.start_mark
+                        builder = _Builder(loader, self.source, self.where)
+                        yield self.document(loader, builder)
+                        builder = None  # handed on whole: nothing of it is left to stop
+                    break
+                except yaml.MarkedYAMLError as err:
+                    if err.problem != _LIBYAML_NESTING or self.pure:
+                        raise
+                    # libyaml looked ahead past its own nesting limit (1000) before
+                    # this reader reached its lower one: read this document again,
+                    # and the rest, with the pure-Python parser, which has no limit.
+                    loader.dispose()
+                    loader = self.restart()
+                    builder = None
+        except yaml.YAMLError as err:
+            error = _syntax_error(err, self.source, self.where)
+            if self.cut is not None and _at_or_after(err, self.offset, self.cut):
+                error = self.fault()
+            yield from _stop(error, builder)
+            return
+        except _Stopped as stopped:
+            yield from _stop(stopped.problem, stopped.builder)
+            return
+        finally:
+            loader.dispose()
+        if self.cut is not None:  # the faulty character came after the last value
+            yield self.fault()
+
+    def document(
+        self, loader: yaml.SafeLoader | yaml.CSafeLoader, builder: _Builder
+    ) -> YAMLDocument:
+        watch = self.cut is not None
+        while not loader.check_event(events.DocumentEndEvent):
+            event = cast("events.Event", loader.get_event())
+            if watch and self.reaches_fault(event):
+                raise _Stopped(self.fault(), builder)
+            fatal = builder.event(event)
+            if fatal is not None:
+                raise _Stopped(fatal, builder)
+        end = cast("events.Event", loader.get_event())  # DocumentEndEvent
+        self.resume = end.end_mark
+        return builder.document()
+
+    def restart(self) -> yaml.SafeLoader:
+        """Return a pure-Python loader that starts where the current document does."""
+        mark = self.resume
+        start, column = (mark.index + self.offset, mark.column) if mark is not None else (0, 0)
+        # Spaces in place of the line up to the start keep the columns as they were.
+        loader = yaml.SafeLoader(" " * column + self.parsed[start:])
+        self.offset = start - column
+        self.where = self.where.moved(self.offset)
+        self.pure = True
+        loader.get_event()  # type: ignore[no-untyped-call]  # the StreamStartEvent
+        return loader
+
+
+def _stop(problem: InputError, builder: _Builder | None) -> Iterator[YAMLDocument | InputError]:
+    """Yield what was complete of the document a fault stopped, then the fault."""
+    if builder is not None:
+        yield builder.partial()
+    yield problem
+
+
+def _at_or_after(err: yaml.YAMLError, offset: int, cut: int) -> bool:
+    """Say whether a parser error is at (or past) the faulty character."""
+    if not isinstance(err, yaml.MarkedYAMLError):  # pragma: no cover (see _syntax_error)
+        return True
+    mark = err.problem_mark or err.context_mark
+    return mark is None or mark.index + offset >= cut
+
+
 def iter_documents(text: str, source: str) -> Iterator[YAMLDocument | InputError]:
     """Yield each document of a YAML stream as data, with the faults found in it.
 
     A fault inside a document (a duplicate key, an alias, a tag) is kept in the
     document's ``problems`` and its data is built without the faulty part. A
-    syntax error or nesting beyond :data:`MAX_DEPTH` ends the stream: that error
+    syntax error, a character YAML does not allow, or nesting beyond
+    :data:`MAX_DEPTH` ends the stream: what was complete of the document it is in
+    comes first (a :class:`YAMLDocument` with ``complete`` false), and that error
     is the last item.
     """
-    try:
-        loader = _loader_class()(text)
-    except yaml.YAMLError as err:  # the pure-Python reader checks characters up front
-        yield _syntax_error(err, source, text)
-    else:
-        try:
-            yield from _documents(loader, source)
-        except yaml.YAMLError as err:
-            yield _syntax_error(err, source, text)
-        except _StreamEnded as ended:
-            yield ended.problem
-        finally:
-            loader.dispose()
-
-
-def _documents(
-    loader: yaml.SafeLoader | yaml.CSafeLoader, source: str
-) -> Iterator[YAMLDocument | InputError]:
-    loader.get_event()  # StreamStartEvent
-    while not loader.check_event(events.StreamEndEvent):
-        loader.get_event()  # DocumentStartEvent
-        builder = _Builder(loader, source)
-        while not loader.check_event(events.DocumentEndEvent):
-            fatal = builder.event(cast("events.Event", loader.get_event()))
-            if fatal is not None:
-                raise _StreamEnded(fatal)
-        loader.get_event()  # DocumentEndEvent
-        yield builder.document()
+    return _Stream(text, source).documents()
 
 
 def load_one(data: bytes, source: str) -> YAMLDocument:
@@ -442,6 +755,8 @@ def load_one(data: bytes, source: str) -> YAMLDocument:
     for item in iter_documents(text, source):
         if isinstance(item, InputError):
             raise item
+        if not item.complete:
+            continue  # the error that stopped it comes next
         if item.problems:
             raise item.problems[0][1]
         if found is not None:

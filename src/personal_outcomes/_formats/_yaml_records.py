@@ -85,37 +85,59 @@ def read_yaml(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
     """Read YAML: one record, a list of records, or a stream of documents of either.
 
     A fault inside a record (a duplicate key, an alias, a tag) spoils that record
-    only; a syntax error ends the file, after the records before it.
+    only. A syntax error (or nesting too deep) ends the file: the records before
+    it are still read, those of the list it is in included, and then the
+    parse-error that says the rest was not read.
     """
     text = _read_text(stream)
     if isinstance(text, RawRecord):
         yield text
         return
     index = 0
+    # Faults on a list cut short before its first record go with the parse-error.
+    pending: list[tuple[Path, InputError]] = []
     for item in iter_documents(text, source):
         if isinstance(item, InputError):  # a syntax error, or nesting too deep
-            message = item.problem.removeprefix("is not valid YAML: ")
-            if isinstance(item, YAMLSyntaxError):
-                message = f"not valid YAML: {message}"
-            yield _parse_error(index, item.line, item.column, message + _NOT_READ, stops=True)
+            yield _stopped(index, item, pending)
             index += 1
             continue
-        elements: list[tuple[Path, object]]
         if type(item.data) is list:
-            elements = [((number,), element) for number, element in enumerate(item.data)]
-        elif item.data is None and not item.problems:
-            continue  # an empty document holds no record
+            # Each fault goes with the record it is in; one above the records (on
+            # the list itself) goes with the first.
+            above = [(path, error) for path, error in item.problems if not path]
+            faults: dict[object, list[tuple[Path, InputError]]] = {}
+            for path, error in item.problems:
+                if path:
+                    faults.setdefault(path[0], []).append((path, error))
+            if not item.data and not item.complete:
+                pending = above
+            for number, element in enumerate(item.data):
+                mine = faults.get(number, [])
+                if number == 0:
+                    mine = above + mine
+                yield _yaml_record(item, index, (number,), element, mine)
+                index += 1
+        elif item.data is None and (not item.complete or not item.problems):
+            # An empty document holds no record; nor does the start of a record
+            # that a fault cut short (the parse-error that follows stands for it).
+            continue
         else:
-            elements = [((), item.data)]
-        # Each fault goes with the record it is in; one above the records (on the
-        # list itself) goes with the first.
-        for number, (prefix, element) in enumerate(elements):
-            mine = [
-                (path, error)
-                for path, error in item.problems
-                if path[: len(prefix)] == prefix and (prefix or number == 0)
-            ]
-            if number == 0 and prefix:
-                mine = [(path, error) for path, error in item.problems if not path] + mine
-            yield _yaml_record(item, index, prefix, element, mine)
+            yield _yaml_record(item, index, (), item.data, item.problems)
             index += 1
+
+
+def _stopped(index: int, error: InputError, pending: list[tuple[Path, InputError]]) -> RawRecord:
+    """Return the record that says reading stopped, with any fault left over."""
+    message = error.problem.removeprefix("is not valid YAML: ")
+    if isinstance(error, YAMLSyntaxError):
+        message = f"not valid YAML: {message}"
+    record = _parse_error(index, error.line, error.column, message + _NOT_READ, stops=True)
+    if not pending:
+        return record
+    earlier = tuple(
+        RawProblem(
+            path=(), code=PARSE_ERROR, message=fault.problem, line=fault.line, column=fault.column
+        )
+        for _, fault in pending
+    )
+    return record._replace(problems=earlier + record.problems)
