@@ -59,7 +59,7 @@ def _schema_valid(data: object) -> bool | None:
     framework = data.get("framework") if isinstance(data, dict) else None
     if not isinstance(framework, str) or framework not in SCHEMAS:
         return None
-    return SCHEMAS[str(data["framework"])].is_valid(data)
+    return SCHEMAS[framework].is_valid(data)
 
 
 def test_fast_and_full_agree_on_the_corpus() -> None:

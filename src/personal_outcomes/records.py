@@ -30,15 +30,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal, cast
+from typing import Literal, cast, get_args, get_origin
 
 import cattrs
 from attrs import field, frozen
 from cattrs.errors import (
     ClassValidationError,
     IterableValidationError,
+    IterableValidationNote,
 )
 
 from personal_outcomes._pointer import to_pointer
@@ -163,5 +164,47 @@ def _pointers(err: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[
 
 
 _converter.register_structure_hook(dt.date, _date)
+
+
+def _text(value: object, _: object) -> str:
+    """Take text as it is: the record format converts nothing (a number is not text)."""
+    if type(value) is not str:
+        raise TypeError  # located by from_data, never quoted
+    return value
+
+
+def _tuple_hook(kind: type) -> Callable[[object, object], tuple[object, ...]]:
+    """Structure a list into a tuple; a string or a mapping is not a list."""
+    (item, _) = get_args(kind)
+
+    def structure(value: object, _: object) -> tuple[object, ...]:
+        if not isinstance(value, list | tuple):
+            raise TypeError  # located by from_data, never quoted
+        done: list[object] = []
+        faults: list[Exception] = []
+        for index, element in enumerate(value):
+            try:
+                done.append(_converter.structure(element, item))
+            except Exception as err:
+                err.__notes__ = [
+                    *getattr(err, "__notes__", []),
+                    IterableValidationNote(f"Structuring {kind} @ index {index}", index, item),
+                ]
+                faults.append(err)
+        if faults:
+            raise IterableValidationError("the list does not fit", faults, kind)
+        return tuple(done)
+
+    return structure
+
+
+_converter.register_structure_hook(str, _text)
+
+
+def _is_tuple(kind: object) -> bool:
+    return get_origin(kind) is tuple
+
+
+_converter.register_structure_hook_factory(_is_tuple, _tuple_hook)
 _converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
 _converter.register_unstructure_hook(MappingProxyType, dict)

@@ -1141,20 +1141,12 @@ def write_csv(
         records = list(records)
         found: set[str] = set()
         for number, record in enumerate(records):
-            found.update(_faults_located(number, _context, record))
+            found.update(_faults_located(number, _context_names, record))
         names = sorted(found)
     else:
         names = sorted(set(context_names))
-    for name in names:
-        if _CONTEXT_NAME.fullmatch(name) is None:
-            raise RecordWriteError(
-                record=0,
-                pointer="/context",
-                problem=(
-                    "a context name must start with a letter and have at most 64 letters, "
-                    "digits, '_' or '-'"
-                ),
-            )
+        if not _column_names(names):
+            raise RecordWriteError(record=0, pointer="/context", problem=_BAD_CONTEXT_NAME)
     writer = csv.writer(stream)
     writer.writerow([*RECORD_COLUMNS, *(CONTEXT_PREFIX + name for name in names), *OUTCOME_COLUMNS])
     for number, record in enumerate(records):
@@ -1201,6 +1193,24 @@ def _text(value: object, path: Path) -> str:
     if "\0" in value:
         raise _Fault(path, "CSV cannot carry a NUL character (U+0000)")
     return value
+
+
+_BAD_CONTEXT_NAME: Final = (
+    "a context name must start with a letter and have at most 64 letters, digits, '_' or '-'"
+)
+
+
+def _column_names(names: Iterable[object]) -> bool:
+    """Say whether every name can follow ``context.`` in a column name."""
+    return all(isinstance(name, str) and _CONTEXT_NAME.fullmatch(name) for name in names)
+
+
+def _context_names(record: Mapping[str, object]) -> list[str]:
+    """Return a record's context names, each fit to be part of a column name."""
+    names = list(_context(record))
+    if not _column_names(names):
+        raise _Fault(("context",), _BAD_CONTEXT_NAME)
+    return names
 
 
 def _context(record: Mapping[str, object]) -> Mapping[str, object]:
