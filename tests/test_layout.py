@@ -410,8 +410,6 @@ def test_the_version_is_the_one_in_pyproject() -> None:
     """``__version__`` (in _version.py) and the project's version in pyproject.toml agree."""
     import tomllib  # noqa: PLC0415 (only this test reads pyproject.toml)
 
-    import personal_outcomes  # noqa: PLC0415
-
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     assert personal_outcomes.__version__ == project["version"]
