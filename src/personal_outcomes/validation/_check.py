@@ -546,8 +546,10 @@ def _type_name(value: object) -> str:
         return "true/false"
     if isinstance(value, int | float):
         return "a number"
-    if isinstance(value, str):
+    if type(value) is str:
         return "text"
+    if isinstance(value, str):  # an enum member or other subclass: only plain text is data
+        return f"a Python {type(value).__name__} (use plain text: str(value))"
     if isinstance(value, list):
         return "a list"
     if type(value) is dict:
