@@ -61,6 +61,8 @@ _ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
 _Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool]
 #: Bytes read at a time while looking for a line end or counting lines.
 _PIECE: Final = 64 * 1024
+#: A chunk up to this size is read into memory whole.
+_WHOLE_CHUNK: Final = 4 * CHUNK_BYTES
 
 
 class _Range(io.RawIOBase):
@@ -95,7 +97,10 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
     number = -1
     stopped = False
     with Path(path).open("rb") as handle, _Range(handle, start, end) as piece:
-        stream = io.BufferedReader(piece, _PIECE)
+        # A chunk of ordinary lines is read whole (fastest); one that a very long line
+        # stretched is read in pieces, in constant memory.
+        whole = end - start <= _WHOLE_CHUNK
+        stream: BinaryIO = io.BytesIO(piece.read()) if whole else io.BufferedReader(piece, _PIECE)
         raws = read_jsonl(stream, source, line_check=_worker.line_check, at_start=start == 0)
         for number, raw in enumerate(raws):
             key: object = raw.clean_id
