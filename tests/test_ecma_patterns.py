@@ -244,6 +244,20 @@ def test_the_format_space_is_the_union_of_both_dialects() -> None:
     assert [c for c in everything if space.fullmatch(c)] == PYTHON_SPACE
 
 
+def test_blank_text_is_text_of_space_characters_only() -> None:
+    every_one = [chr(code) for code in range(0x110000)]
+    assert [c for c in every_one if is_blank(c)] == SPACE
+    assert is_blank("")
+    assert is_blank("\ufeff \ufeff\u3000")
+    assert not is_blank("\ufeff a")
+    assert not is_blank("\ufeff\u200b")  # ZERO WIDTH SPACE is not space in either dialect
+
+
+@given(st.text(alphabet=st.sampled_from([*SPACE, "a", "\u200b", "\x00"]), max_size=8))
+def test_blank_means_nothing_is_left_after_removing_space(text: str) -> None:
+    assert is_blank(text) == (text.strip(SPACE_CHARACTERS) == "")
+
+
 def test_not_space_rejects_exactly_the_space_characters_in_python() -> None:
     not_space = re.compile(NOT_SPACE)
     rejected = [chr(c) for c in range(0x110000) if not_space.fullmatch(chr(c)) is None]

@@ -106,7 +106,8 @@ def is_blank(text: str) -> bool:
     >>> is_blank(""), is_blank(" \t"), is_blank("\ufeff"), is_blank("\x1c"), is_blank("\ufeffa")
     (True, True, True, True, False)
     """
-    return not text.strip(SPACE_CHARACTERS)
+    # str.isspace() knows every space character but U+FEFF (tested): strip() only for that.
+    return not text or text.isspace() or ("\ufeff" in text and not text.strip(SPACE_CHARACTERS))
 
 
 #: Context field names: also CSV column names after ``context.``.

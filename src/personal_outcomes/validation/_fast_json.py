@@ -90,7 +90,10 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
     indexes = checker.indexes
     latest = dt.date.fromisoformat(checker.latest)
     no_space = re.compile(IDENTIFIER_PATTERN).fullmatch
+    # Blank: only space (see _record_format); str.isspace() knows every such character
+    # but U+FEFF, so strip() is called only for a text that holds one.
     space = SPACE_CHARACTERS
+    bom = "\ufeff"
     context_key = re.compile(CONTEXT_KEY_PATTERN).fullmatch
     good_keys: set[str] = set()
     review_stage = REVIEW_STAGE
@@ -115,10 +118,10 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
                         return None
                     if len(good_keys) < _CACHE_LIMIT:
                         good_keys.add(key)
-                if not value.strip(space):
+                if value.isspace() or (bom in value and not value.strip(space)):
                     return None
         notes = record.notes
-        if notes is not UNSET and not notes.strip(space):
+        if notes is not UNSET and (notes.isspace() or (bom in notes and not notes.strip(space))):
             return None
         review = record.stage == review_stage
         ids = index.outcome_ids
@@ -129,15 +132,19 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
         for outcome in outcomes:
             outcome_id = outcome.outcome
             what = outcome.what_matters
-            if outcome_id not in ids or outcome_id in retired or not what.strip(space):
+            if (
+                outcome_id not in ids
+                or outcome_id in retired
+                or (what.isspace() or (bom in what and not what.strip(space)))
+            ):
                 return None
             why = outcome.why_it_matters
-            if why is not UNSET and not why.strip(space):
+            if why is not UNSET and (why.isspace() or (bom in why and not why.strip(space))):
                 return None
             contributions = outcome.contributions
             if contributions is not UNSET:
                 for item in contributions:
-                    if not item.what.strip(space):
+                    if item.what.isspace() or (bom in item.what and not item.what.strip(space)):
                         return None
             status = outcome.status
             if status is UNSET:
@@ -146,7 +153,7 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
             elif not review or status not in levels:
                 return None
             note = outcome.status_note
-            if note is not UNSET and not note.strip(space):
+            if note is not UNSET and (note.isspace() or (bom in note and not note.strip(space))):
                 return None
             if pairs is not None:
                 pair = (outcome_id, what)
