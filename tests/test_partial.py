@@ -15,13 +15,14 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from factories import TODAY
 from personal_outcomes import bundled
 from personal_outcomes._formats import read_jsonl
-from personal_outcomes.validation import Partial, RecordResult
+from personal_outcomes.validation import Issue, Partial, RecordResult
 from personal_outcomes.validation._run import Engine, Run, Segment, check_segment
 from strategies import mutated_records, records
 
@@ -270,6 +271,64 @@ def test_a_continued_slice_joins_the_one_before() -> None:
     fresh = Partial(segments=(_segment("a", records=1, lines=1),))
     assert [s.source for s in (first + other).segments] == ["a", "b"]
     assert [s.records for s in (first + fresh).segments] == [2, 1]
+
+
+def test_a_joined_slice_keeps_every_field_of_its_results_and_issues() -> None:
+    issue = Issue(
+        source="a",
+        line=2,
+        column=7,
+        record=1,
+        record_id="r-1",
+        pointer="/outcomes/0",
+        code="schema",
+        severity="error",
+        message="m",
+        value="v",
+    )
+    unplaced = attrs.evolve(issue, line=None)
+    result = RecordResult(
+        source="a",
+        index=1,
+        line=2,
+        record_id="r-1",
+        issues=(issue, unplaced),
+        data={"k": 1},
+        spoiled=True,
+    )
+    # Every field is listed here: a new one must be carried over when slices join.
+    assert [f.name for f in attrs.fields(Issue)] == [*ISSUE_FIELDS]
+    assert [f.name for f in attrs.fields(RecordResult)] == [*RESULT_FIELDS]
+    earlier = _segment("a", records=5, lines=9)
+    joined = _segment("a", results=(result,), records=2, lines=3, continued=True).after(earlier)
+    assert joined.results == (
+        attrs.evolve(
+            result,
+            index=6,
+            line=11,
+            issues=(attrs.evolve(issue, record=6, line=11), attrs.evolve(unplaced, record=6)),
+        ),
+    )
+    # A slice at the start of its source is not moved at all.
+    assert _segment("a", results=(result,)).after(_segment("a")).results[0] is result
+    unnumbered = attrs.evolve(result, index=None, line=None, issues=(unplaced,))
+    moved = _segment("a", results=(unnumbered,)).after(earlier).results[0]
+    assert (moved.index, moved.line, moved.issues[0].record) == (None, None, None)
+
+
+ISSUE_FIELDS = [
+    "source",
+    "line",
+    "column",
+    "record",
+    "record_id",
+    "pointer",
+    "code",
+    "severity",
+    "message",
+    "value",
+]
+RESULT_FIELDS = ["source", "index", "line", "record_id", "issues", "data", "spoiled"]
 
 
 def test_the_mixed_file_cut_in_three() -> None:

@@ -210,19 +210,36 @@ class Segment:
 
 
 def _moved(result: RecordResult, records: int, lines: int) -> RecordResult:
-    """Return a result renumbered ``records`` and ``lines`` further into its source."""
+    """Return a result renumbered ``records`` and ``lines`` further into its source.
+
+    Built field by field rather than with ``attrs.evolve``: ``--jobs`` moves every
+    flagged record of every chunk after the first, and evolve costs three times as much.
+    """
+    if not records and not lines:
+        return result
     index = None if result.index is None else result.index + records
-
-    def line(at: int | None) -> int | None:
-        return None if at is None else at + lines
-
-    return attrs.evolve(
-        result,
+    return RecordResult(
+        source=result.source,
         index=index,
-        line=line(result.line),
+        line=None if result.line is None else result.line + lines,
+        record_id=result.record_id,
         issues=tuple(
-            attrs.evolve(issue, record=index, line=line(issue.line)) for issue in result.issues
+            Issue(
+                source=issue.source,
+                line=None if issue.line is None else issue.line + lines,
+                column=issue.column,
+                record=index,
+                record_id=issue.record_id,
+                pointer=issue.pointer,
+                code=issue.code,
+                severity=issue.severity,
+                message=issue.message,
+                value=issue.value,
+            )
+            for issue in result.issues
         ),
+        data=result.data,
+        spoiled=result.spoiled,
     )
 
 
