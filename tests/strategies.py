@@ -37,6 +37,8 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
     outcomes = []
     for outcome_id in outcome_ids:
         outcome: dict[str, object] = {"id": outcome_id, "label": draw(TEXT)}
+        # Only a value other than the default: to_data leaves out "person".
+        outcome |= optional("about", st.just("cared-for-person"))
         outcome |= optional("aliases", aliases)
         outcome |= optional("statement", st.fixed_dictionaries({"text": TEXT, "source": used}))
         outcome["description"] = draw(TEXT)
@@ -104,6 +106,7 @@ def framework_data(draw: st.DrawFn) -> dict[str, object]:
         "version": version,
         "title": draw(TEXT),
         "population": draw(TEXT),
+        **optional("opening_questions", st.lists(TEXT, min_size=1, max_size=10)),
         "canonical_source": draw(used),
         "sources": sources,
         "review_scale": {"levels": levels},

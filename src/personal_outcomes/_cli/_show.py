@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import cast
 
 import yaml
 
@@ -14,7 +15,7 @@ from personal_outcomes._cli._command import (
     add_framework_version,
     write_json,
 )
-from personal_outcomes.frameworks import Registry
+from personal_outcomes.frameworks import Framework, Registry
 from personal_outcomes.frameworks._render import framework_markdown, framework_text
 
 
@@ -28,6 +29,24 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _as_data(framework: Framework) -> dict[str, object]:
+    """Return the framework as data, with every outcome's ``about`` spelt out.
+
+    A framework file may leave ``about`` out where it is the default, ``person``;
+    the data shown always says it, so that nobody reading it has to know the default.
+    """
+    data = framework.to_data()
+    categories = cast("list[dict[str, object]]", data["categories"])
+    for category, model in zip(categories, framework.categories, strict=True):
+        outcomes = cast("list[dict[str, object]]", category["outcomes"])
+        for index, (outcome, shown) in enumerate(zip(outcomes, model.outcomes, strict=True)):
+            items = list(outcome.items())
+            if "about" not in outcome:
+                items.insert(2, ("about", shown.about))
+            outcomes[index] = dict(items)
+    return data
+
+
 def _show(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     framework = registry.get(args.framework, args.framework_version)
     stdout = streams.stdout
@@ -36,9 +55,9 @@ def _show(args: argparse.Namespace, registry: Registry, streams: Streams) -> int
     elif args.format == "markdown":
         stdout.write(framework_markdown(framework))
     elif args.format == "json":
-        write_json(framework.to_data(), stdout)
+        write_json(_as_data(framework), stdout)
     else:
-        yaml.safe_dump(framework.to_data(), stdout, sort_keys=False, allow_unicode=True, width=88)
+        yaml.safe_dump(_as_data(framework), stdout, sort_keys=False, allow_unicode=True, width=88)
     return EXIT_OK
 
 

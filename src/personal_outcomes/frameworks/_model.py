@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Literal, cast
 
+import attrs
 import cattrs
 from attrs import frozen
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -24,6 +25,7 @@ from personal_outcomes.errors import (
 from personal_outcomes.frameworks._rules import framework_problems
 
 OutcomeType = Literal["quality-of-life", "process", "change", "managing-the-caring-role"]
+OutcomeAbout = Literal["person", "cared-for-person"]
 
 
 @frozen(kw_only=True)
@@ -84,12 +86,15 @@ class ReviewScale:
 class Outcome:
     """One outcome of a framework.
 
-    ``category`` is the id of the category the outcome belongs to.
+    ``category`` is the id of the category the outcome belongs to. ``about`` says
+    whose life the outcome is about: the person themself (``"person"``, the
+    default), or the person a carer looks after (``"cared-for-person"``).
     """
 
     id: str
     label: str
     category: str
+    about: OutcomeAbout = "person"
     description: str
     prompts: tuple[str, ...]
     aliases: tuple[Alias, ...] = ()
@@ -146,6 +151,7 @@ class Framework:
     version: str
     title: str
     population: str
+    opening_questions: tuple[str, ...] = ()
     canonical_source: str
     sources: tuple[Source, ...]
     review_scale: ReviewScale
@@ -328,9 +334,25 @@ def structure_framework(data: Mapping[str, object]) -> Framework:
     return _converter.structure(data, Framework)
 
 
+def _in_field_order(data: dict[str, object], cls: type[Framework] | type[Outcome]) -> None:
+    """Put the keys of ``data`` in the order of the class's fields, in place.
+
+    cattrs writes fields left out when at their default after all the others; the
+    data reads better in the order of the file format.
+    """
+    ordered = {field.name: data[field.name] for field in attrs.fields(cls) if field.name in data}
+    data.clear()
+    data.update(ordered)
+
+
 def unstructure_framework(framework: Framework) -> dict[str, object]:
     """Return a framework as plain data, in the framework file format."""
-    return cast("dict[str, object]", _converter.unstructure(framework))
+    data = cast("dict[str, object]", _converter.unstructure(framework))
+    _in_field_order(data, Framework)
+    for category in cast("list[dict[str, object]]", data["categories"]):
+        for outcome in cast("list[dict[str, object]]", category["outcomes"]):
+            _in_field_order(outcome, Outcome)
+    return data
 
 
 def build_framework(data: object, source: str, document: YAMLDocument | None = None) -> Framework:

@@ -3,8 +3,40 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Final
 
-from personal_outcomes.frameworks._model import Framework, Outcome
+from personal_outcomes.frameworks._model import Framework, Outcome, ReviewScale
+
+#: What every listing of prompts says about them.
+PROMPTS_NOTE: Final = (
+    "The conversation prompts of each outcome follow up what the person raises; they are "
+    "not a questionnaire or a checklist, and no conversation needs to go through every outcome."
+)
+#: Said of an outcome about the life of the person a carer looks after.
+CARED_FOR_NOTE: Final = (
+    "the life of the person cared for, as the carer sees it. It never replaces that person's "
+    "own record: their own outcomes, in their own words, recorded with them."
+)
+#: The level ids of the project's own review scale, which the bundled frameworks use.
+PROJECT_SCALE: Final = ("met", "partly-met", "not-met", "no-longer-relevant")
+
+
+def scale_provenance(scale: ReviewScale) -> str:
+    """Say where a review scale comes from: the project's convention, or the file itself.
+
+    >>> from personal_outcomes import bundled
+    >>> scale_provenance(bundled().get("adults").review_scale)[:40]
+    "This review scale is the project's own c"
+    """
+    if scale.ids == PROJECT_SCALE:
+        return (
+            "This review scale is the project's own convention. It is not taken from the "
+            "published Talking Points material, whose exact review options are not confirmed."
+        )
+    return (
+        "This review scale is defined by the framework file itself; it is not part of the "
+        "published Talking Points frameworks."
+    )
 
 
 def _count(items: tuple[object, ...], noun: str) -> str:
@@ -32,6 +64,20 @@ def framework_text(framework: Framework, width: int = 88) -> str:
     lines.extend(wrap(f"For: {framework.population}", ""))
     canonical = framework.source(framework.canonical_source)
     lines.extend(wrap(f"Canonical source: {canonical.citation}", ""))
+    lines.extend(["", "The conversation"])
+    if framework.opening_questions:
+        lines.extend(wrap("Open it with what matters to the person, for example:", "  "))
+        for question in framework.opening_questions:
+            lines.extend(
+                textwrap.wrap(question, width, initial_indent="  - ", subsequent_indent="    ")
+            )
+    lines.extend(
+        wrap(
+            f"{PROMPTS_NOTE} The prompts are in the documentation, and in the output of "
+            "show --format markdown.",
+            "  ",
+        )
+    )
     for category in framework.categories:
         lines.extend(["", f"{category.label} [{category.id}, type {category.type}]"])
         lines.extend(wrap(category.description, "  "))
@@ -45,8 +91,11 @@ def framework_text(framework: Framework, width: int = 88) -> str:
                 lines.extend(wrap(f"also published as: {_also(outcome)}", "      "))
             if outcome.statement:
                 lines.append(f'      "{outcome.statement.text}" ({outcome.statement.source})')
+            if outcome.about == "cared-for-person":
+                lines.extend(wrap(f"about: cared-for-person, {CARED_FOR_NOTE}", "      "))
             lines.extend(wrap(outcome.description, "      "))
     lines.extend(["", "Review scale"])
+    lines.extend(wrap(scale_provenance(framework.review_scale), "  "))
     for level in framework.review_scale:
         lines.extend(wrap(f"{level.id}: {level.label}. {level.description}", "  "))
     lines.extend(["", "Sources"])
@@ -78,9 +127,18 @@ def framework_markdown(framework: Framework) -> str:
         "",
         (
             "This page is generated from the framework file, so it cannot drift from the data. "
-            "Labels are as published; descriptions and conversation prompts are the project's own."
+            "Labels are as published; descriptions, opening questions and conversation prompts "
+            "are the project's own."
         ),
+        "",
+        "## The conversation",
+        "",
     ]
+    if framework.opening_questions:
+        lines.extend(["Open the conversation with what matters to the person, for example:", ""])
+        lines.extend(f"- {question}" for question in framework.opening_questions)
+        lines.append("")
+    lines.append(PROMPTS_NOTE)
     for category in framework.categories:
         aliases = "".join(
             f" Also published as *{alias.label}* ({alias.source})." for alias in category.aliases
@@ -113,9 +171,19 @@ def framework_markdown(framework: Framework) -> str:
                 )
             if outcome.replaced_by:
                 lines.extend([f"Replaced by `{outcome.replaced_by}`.", ""])
-            lines.extend([outcome.description, "", "Conversation prompts:", ""])
+            if outcome.about == "cared-for-person":
+                lines.extend([f"About `cared-for-person`: {CARED_FOR_NOTE}", ""])
+            lines.extend(
+                [
+                    outcome.description,
+                    "",
+                    "Conversation prompts, to follow up what the person raises:",
+                    "",
+                ]
+            )
             lines.extend(f"- {prompt}" for prompt in outcome.prompts)
-    lines.extend(["", "## Review scale", "", "| id | label | meaning |", "|---|---|---|"])
+    lines.extend(["", "## Review scale", "", scale_provenance(framework.review_scale)])
+    lines.extend(["", "| id | label | meaning |", "|---|---|---|"])
     lines.extend(
         f"| `{level.id}` | {_cell(level.label)} | {_cell(level.description)} |"
         for level in framework.review_scale

@@ -20,6 +20,9 @@ VERSION_PATTERN: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 SOURCE_KEY_PATTERN: Final = "^[A-Z][A-Z0-9-]*$"
 #: Outcome types: what kind of outcome a category holds.
 OUTCOME_TYPES: Final = ("quality-of-life", "process", "change", "managing-the-caring-role")
+#: Whose life an outcome is about: the person themself (the default), or the person a
+#: carer looks after (in the carers' framework).
+OUTCOME_ABOUT: Final = ("person", "cared-for-person")
 
 FRAMEWORK_SCHEMA_NAME: Final = "framework.schema.json"
 
@@ -63,6 +66,7 @@ def framework_file_schema(base_uri: str = BASE_URI) -> dict[str, object]:
         {
             "id": identifier,
             "label": _text(200),
+            "about": {"enum": list(OUTCOME_ABOUT)},
             "aliases": aliases,
             "statement": _object(["text", "source"], {"text": _text(300), "source": source_key}),
             "description": _text(1000),
@@ -109,6 +113,12 @@ def framework_file_schema(base_uri: str = BASE_URI) -> dict[str, object]:
             "version": {"type": "string", "pattern": whole(VERSION_PATTERN)},
             "title": _text(200),
             "population": _text(1000),
+            "opening_questions": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 10,
+                "items": _text(300),
+            },
             "canonical_source": source_key,
             "sources": {"type": "array", "minItems": 1, "items": source},
             "review_scale": _object(
