@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from personal_outcomes import Framework, bundled
@@ -189,9 +191,9 @@ def framework(request: pytest.FixtureRequest) -> Framework:
 
 
 def test_three_frameworks_are_bundled() -> None:
-    """Exactly the three published frameworks ship, each at version 1.0.0."""
+    """Exactly the three published frameworks ship, each at version 1.1.0."""
     assert bundled().ids == ("adults", "care-homes", "carers")
-    assert {fw.version for fw in bundled()} == {"1.0.0"}
+    assert {fw.version for fw in bundled()} == {"1.1.0"}
 
 
 def test_outcome_counts() -> None:
@@ -257,3 +259,110 @@ def test_every_outcome_has_description_and_prompts(framework: Framework) -> None
         assert 2 <= len(outcome.prompts) <= 3
         assert all(prompt.rstrip().endswith("?") for prompt in outcome.prompts)
         assert not outcome.retired
+
+
+# ---- the rule for conversation prompts (docs/guides/conversations.md) ----------------
+
+#: Open questions start with one of these words (never "Do you", "Are there", "Is it").
+OPEN_STEMS = ("What ", "How ", "Who ", "Which ", "Where ", "When ")
+#: Openings that presume a loss, a worry or a problem (the prompts of version 1.0.0 had them).
+DEFICIT_STEMS = (
+    "What worries",
+    "What money worries",
+    "What takes",
+    "What have you had to give up",
+    "What do you miss",
+    "Which symptoms",
+    "Which health problems",
+    "How has caring",
+    "At what times is it hardest",
+)
+#: Words that presume harm, loss, a problem or a need, wherever they come in a prompt.
+DEFICIT_WORDS = re.compile(
+    r"\b(worr\w*|miss(ed|ing)?|toll|give up|gave up|los[st]|loss|problems?|hardest|"
+    r"struggl\w*|unfair\w*|discriminat\w*|afraid|fears?|cope|coping)\b",
+    re.IGNORECASE,
+)
+#: Words by which a process prompt asks about support and the people who give it.
+SUPPORT_WORDS = re.compile(r"\b(support\w*|services?|staff|practitioners|help\w*|care|home)\b")
+
+
+def rule_breaches(question: str) -> list[str]:
+    """Say how a prompt or opening question breaks the checkable parts of the rule."""
+    breaches = []
+    if not question.endswith("?"):
+        breaches.append("not a question")
+    if not question.startswith(OPEN_STEMS):
+        breaches.append("not open")
+    if question.startswith(DEFICIT_STEMS) or DEFICIT_WORDS.search(question):
+        breaches.append("deficit-led")
+    return breaches
+
+
+@pytest.mark.parametrize(
+    ("question", "breaches"),
+    [
+        ("What helps you feel safe at home?", []),
+        ("What worries you about their future?", ["deficit-led"]),
+        ("What have you had to give up that you would like back?", ["deficit-led"]),
+        ("What do you miss most from before you moved here?", ["deficit-led"]),
+        ("What takes the biggest toll on your health?", ["deficit-led"]),
+        ("Are there times or places where you feel less safe?", ["not open"]),
+        ("How has caring affected your finances?", ["deficit-led"]),
+        ("Tell me about your week", ["not a question", "not open"]),
+    ],
+)
+def test_rule_breaches_finds_what_the_rule_forbids(question: str, breaches: list[str]) -> None:
+    """The check below catches the faults of the old prompts and passes a good one."""
+    assert rule_breaches(question) == breaches
+
+
+def test_every_prompt_follows_the_rule(framework: Framework) -> None:
+    """Every prompt and opening question is an open question that presumes no deficit."""
+    found = {
+        (outcome.id, prompt): rule_breaches(prompt)
+        for outcome in framework.outcomes
+        for prompt in outcome.prompts
+    }
+    found.update({("opening", q): rule_breaches(q) for q in framework.opening_questions})
+    assert {key: value for key, value in found.items() if value} == {}
+
+
+def test_process_prompts_ask_about_support(framework: Framework) -> None:
+    """Each process outcome has a prompt about support or the people who provide it."""
+    process = [o for o in framework.outcomes if framework.category_of(o).type == "process"]
+    assert process
+    assert [
+        o.id for o in process if not any(SUPPORT_WORDS.search(prompt) for prompt in o.prompts)
+    ] == []
+
+
+def test_prompts_are_unique_within_an_outcome(framework: Framework) -> None:
+    """No outcome asks the same question twice."""
+    for outcome in framework.outcomes:
+        assert len(set(outcome.prompts)) == len(outcome.prompts)
+
+
+OPENING_TOPICS = {
+    "what matters": re.compile(r"^What matters most to you\b"),
+    "what is working": re.compile(r"\b(working well|good about)\b"),
+    "what the person can do": re.compile(r"\b(do for yourself|able to do yourself)\b"),
+    "who else helps": re.compile(r"^Who (else )?helps\b"),
+}
+
+
+def test_opening_questions_cover_the_four_topics(framework: Framework) -> None:
+    """Each framework opens with what matters, what works, what the person does, who helps."""
+    questions = framework.opening_questions
+    assert 4 <= len(questions) <= 10
+    for topic, pattern in OPENING_TOPICS.items():
+        assert [q for q in questions if pattern.search(q)], topic
+
+
+def test_only_the_cared_for_persons_outcome_is_about_them() -> None:
+    """One outcome is about the cared-for person's life; every other is the person's own."""
+    about = {(fw.id, o.id): o.about for fw in bundled() for o in fw if o.about != "person"}
+    assert about == {("carers", "quality-of-life-for-the-cared-for-person"): "cared-for-person"}
+    carers = bundled().get("carers")
+    category = carers.category("quality-of-life-cared-for-person")
+    assert {o.about for o in category} == {"cared-for-person"}

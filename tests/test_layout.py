@@ -358,21 +358,21 @@ def test_list_format_json_gives_every_framework_version() -> None:
     assert json.loads(stdout.getvalue()) == [
         {
             "id": "adults",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "title": "Outcomes important to adults living in the community",
             "categories": 3,
             "outcomes": 15,
         },
         {
             "id": "care-homes",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "title": "Outcomes important to people living in care homes",
             "categories": 3,
             "outcomes": 20,
         },
         {
             "id": "carers",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "title": "Outcomes important to unpaid carers",
             "categories": 4,
             "outcomes": 14,
@@ -380,7 +380,7 @@ def test_list_format_json_gives_every_framework_version() -> None:
     ]
     # Indented by two, keys in this order, one final newline.
     assert stdout.getvalue().startswith(
-        '[\n  {\n    "id": "adults",\n    "version": "1.0.0",\n    "title": '
+        '[\n  {\n    "id": "adults",\n    "version": "1.1.0",\n    "title": '
     )
     assert stdout.getvalue().endswith('    "categories": 4,\n    "outcomes": 14\n  }\n]\n')
 
@@ -392,9 +392,9 @@ def test_list_format_json_includes_local_frameworks() -> None:
     assert (code, stderr.getvalue()) == (0, "")
     listed = json.loads(stdout.getvalue())
     assert [(item["id"], item["version"]) for item in listed] == [
-        ("adults", "1.0.0"),
-        ("care-homes", "1.0.0"),
-        ("carers", "1.0.0"),
+        ("adults", "1.1.0"),
+        ("care-homes", "1.1.0"),
+        ("carers", "1.1.0"),
         ("local-test", "1.0.0"),
     ]
     assert listed[-1] == {

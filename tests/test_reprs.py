@@ -24,11 +24,11 @@ MARKER = "MARKER-Jane-Smith"
 
 
 def test_framework_repr() -> None:
-    assert repr(bundled().get("adults")) == "<Framework adults 1.0.0: 3 categories, 15 outcomes>"
+    assert repr(bundled().get("adults")) == "<Framework adults 1.1.0: 3 categories, 15 outcomes>"
     assert [repr(fw) for fw in bundled()] == [
-        "<Framework adults 1.0.0: 3 categories, 15 outcomes>",
-        "<Framework care-homes 1.0.0: 3 categories, 20 outcomes>",
-        "<Framework carers 1.0.0: 4 categories, 14 outcomes>",
+        "<Framework adults 1.1.0: 3 categories, 15 outcomes>",
+        "<Framework care-homes 1.1.0: 3 categories, 20 outcomes>",
+        "<Framework carers 1.1.0: 4 categories, 14 outcomes>",
     ]
     local = Registry().with_directory(DATA / "frameworks").get("local-test")
     assert repr(local) == "<Framework local-test 1.0.0: 1 category, 2 outcomes>"
@@ -54,7 +54,7 @@ def _version(framework: Framework, version: str) -> Framework:
 
 
 def test_registry_repr() -> None:
-    assert repr(bundled()) == "<Registry: adults 1.0.0, care-homes 1.0.0, carers 1.0.0>"
+    assert repr(bundled()) == "<Registry: adults 1.1.0, care-homes 1.1.0, carers 1.1.0>"
     assert repr(Registry()) == "<Registry: empty>"
     carers = bundled().get("carers")
     registry = (
@@ -64,7 +64,7 @@ def test_registry_repr() -> None:
         .with_framework(_version(carers, "1.9.0"))
     )
     # By id, then by version as numbers (1.9.0 before 1.10.0), whatever the order added.
-    assert repr(registry) == "<Registry: adults 1.0.0, carers 1.9.0, carers 1.10.0>"
+    assert repr(registry) == "<Registry: adults 1.1.0, carers 1.9.0, carers 1.10.0>"
 
 
 def test_validator_repr() -> None:

@@ -10,7 +10,7 @@ own framework files.
 >>> from personal_outcomes.frameworks import bundled
 >>> adults = bundled().get("adults")
 >>> adults
-<Framework adults 1.0.0: 3 categories, 15 outcomes>
+<Framework adults 1.1.0: 3 categories, 15 outcomes>
 >>> adults.outcome("seeing-people").category
 'quality-of-life'
 >>> [level.id for level in adults.review_scale]
@@ -25,6 +25,7 @@ from personal_outcomes.frameworks._model import (
     Category,
     Framework,
     Outcome,
+    OutcomeAbout,
     OutcomeType,
     ReviewLevel,
     ReviewScale,
@@ -38,6 +39,7 @@ __all__ = [
     "Category",
     "Framework",
     "Outcome",
+    "OutcomeAbout",
     "OutcomeType",
     "Registry",
     "ReviewLevel",

@@ -62,7 +62,7 @@ class Registry:
     >>> registry.ids
     ('adults', 'care-homes', 'carers')
     >>> registry.get("carers").version
-    '1.0.0'
+    '1.1.0'
     """
 
     frameworks: tuple[Framework, ...] = ()
