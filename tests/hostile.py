@@ -721,12 +721,12 @@ def expect_json(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one return 
     byte order mark before it or a comma after it.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Expected(0, 1, False, "UTF-16")
+        return Expected(0, 0, False, "UTF-16")
     text, bad = _json_text(data)
     end_of_text = len(text) if bad is None else bad
     start = _skip(text, 0)
     if start == len(text):
-        return Expected(0, 1, None, "empty")
+        return Expected(0, 0, None, "empty")
     if text[start] != "[":
         try:
             _, end = _LENIENT.raw_decode(text, start)
@@ -763,12 +763,13 @@ def expect_json(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one return 
                     continue
             if text[position : position + 1] == "]":
                 break
-            return _stopped(count, f"no ',' or ']' after {count} items")
+            # Between records: the file's own fault, not a record.
+            return Expected(count, count, False, f"no ',' or ']' after {count} items")
     if _skip(text, position + 1) == len(text):
         if bad is not None:
-            return _stopped(count, f"an array of {count}, then not UTF-8")
+            return Expected(count, count, False, f"an array of {count}, then not UTF-8")
         return Expected(count, count, True, f"an array of {count}")
-    return _stopped(count, f"an array of {count} and extra data")
+    return Expected(count, count, False, f"an array of {count} and extra data")
 
 
 def expect_jsonl(data: bytes) -> Expected:
@@ -877,7 +878,7 @@ def expect_yaml(data: bytes) -> Expected:
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError:
-        return Expected(1, None, False, "not UTF-8")  # a parse-error at least
+        return Expected(0, 0, False, "not UTF-8")  # the file's own parse-error
     fault = _YAML_FAULT.search(text)
     count = _YAMLCount(_loader(_YAML_FAULT.sub(" ", text)), fault.start() if fault else None)
     try:
@@ -934,21 +935,6 @@ def _csv_bounds(keys: list[object]) -> tuple[int, int]:
 
 
 #: The columns of the format (and any valid ``context.NAME``).
-_CSV_COLUMNS: Final = frozenset(_RECORD_COLUMNS + _OUTCOME_FIELDS)
-_CSV_REQUIRED: Final = frozenset(
-    {"record_id", "framework", "person_id", "recorded_on", "stage", "outcome", "what_matters"}
-)
-_CONTEXT_COLUMN: Final = re.compile(r"context\.[A-Za-z][A-Za-z0-9_-]{0,63}")
-
-
-def _csv_header_faults(names: list[str]) -> int:
-    """Say (1 or 0) whether a header has a fault: a column unknown, named twice or missing."""
-    unknown = any(
-        name not in _CSV_COLUMNS and not _CONTEXT_COLUMN.fullmatch(name) for name in names
-    )
-    return int(unknown or len(set(names)) < len(names) or not set(names) >= _CSV_REQUIRED)
-
-
 def expect_csv(data: bytes) -> Expected:
     """Adjacent rows with the same record_id are one record; blank rows are skipped.
 
@@ -959,10 +945,10 @@ def expect_csv(data: bytes) -> Expected:
     not UTF-8, and a quoted line break in a row of the wrong width stop the file;
     a CR outside quotes may (a line end the dialect does not have), so from there
     on only the records before it are sure. A header with a fault and no rows is
-    one record (its faults have to go somewhere).
+    the file's own fault: no record.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Expected(0, 1, False, "UTF-16")
+        return Expected(0, 0, False, "UTF-16")
     lone = _LONE_CR.search(data)
     if lone is not None and lone.end() == len(data):
         # A CR that ends the file: a line end, or a fault. The records before it count.
@@ -970,9 +956,9 @@ def expect_csv(data: bytes) -> Expected:
         return Expected(max(before.low - 1, 0), None, None, "a CR at the end")
     body = data.removeprefix(_BOM)
     if not body:
-        return Expected(0, 1, None, "empty")
+        return Expected(0, 0, None, "empty")
     if b"\x00" in body.split(b"\n", 1)[0]:
-        return Expected(0, 1, False, "NUL on the first line")
+        return Expected(0, 0, False, "NUL on the first line")
     limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)
     try:
@@ -986,9 +972,9 @@ def _expect_csv_rows(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one re
     try:
         header = next(reader)
     except StopIteration:
-        return Expected(0, 1, None, "empty")
+        return Expected(0, 0, None, "empty")
     except (csv.Error, _NotUTF8):
-        return Expected(0, 1, False, "a header that cannot be read")
+        return Expected(0, 0, False, "a header that cannot be read")
     if (
         not any(header)
         or any("\x00" in name for name in header)  # UTF-16 without a BOM, or not text
@@ -996,7 +982,7 @@ def _expect_csv_rows(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one re
         or len(header) > CSV_MAX_COLUMNS
         or max(map(len, header)) > CSV_LONG_CELL
     ):
-        return Expected(0, 1, False, "no usable header")
+        return Expected(0, 0, False, "no usable header")
     key_index = header.index("record_id") if "record_id" in header else None
     keys: list[object] = []
     stop = ""
@@ -1041,9 +1027,8 @@ def _expect_csv_rows(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one re
     if stop:
         return Expected(low, high + 1, False, f"{stop} after {len(keys)} rows")
     if not keys:
-        # A header with faults and no rows: its faults are one record of their own.
-        faults = _csv_header_faults(header)
-        return Expected(faults, faults, True, f"a header ({faults} with faults) and no rows")
+        # A header (perhaps with faults, the file's own) and no rows: no record.
+        return Expected(0, 0, True, "a header and no rows")
     return Expected(low, high, True, f"{len(keys)} rows")
 
 

@@ -63,6 +63,40 @@ def test_valid_file_exits_0() -> None:
     assert out == "1 record: 1 valid, 0 invalid (0 errors, 0 warnings)\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "lines"),
+    [
+        ("empty.json", b" \n", 1),
+        ("empty.csv", b"", 1),
+        ("header-only.csv", b"record_id,nonsense\n", 7),
+        ("latin-1.yaml", b"- caf\xe9\n", 1),
+    ],
+)
+def test_a_file_with_no_record_but_a_fault_of_its_own_exits_1(
+    tmp_path: Path, name: str, data: bytes, lines: int
+) -> None:
+    """The file's own errors (record null) count no record but still fail the run."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, _ = cli("validate", TODAY, "--format", "json", str(path))
+    report = json.loads(out)
+    assert code == 1
+    assert (report["records"], report["valid"], report["invalid"]) == (0, 0, 0)
+    assert [issue["record"] for issue in report["issues"]] == [None] * lines
+    assert {issue["severity"] for issue in report["issues"]} == {"error"}
+    code, out, _ = cli("validate", TODAY, str(path))
+    assert code == 1
+    assert out.endswith(f"0 records: 0 valid, 0 invalid ({lines} errors, 0 warnings)\n")
+
+
+def test_an_empty_file_of_a_format_that_may_be_empty_exits_0(tmp_path: Path) -> None:
+    """An empty JSON Lines or YAML file holds no record and has no fault."""
+    for name in ("empty.jsonl", "empty.yaml"):
+        (tmp_path / name).write_bytes(b"")
+        code, out, _ = cli("validate", TODAY, str(tmp_path / name))
+        assert (code, out) == (0, "0 records: 0 valid, 0 invalid (0 errors, 0 warnings)\n")
+
+
 def test_text_report_one_issue_per_line() -> None:
     """Text output is file:line:column: pointer: code: message, then a summary; exit 1."""
     path = CORPUS / "mixed.jsonl"

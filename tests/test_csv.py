@@ -19,7 +19,7 @@ from personal_outcomes._formats._csv import (
     read_csv,
     write_csv,
 )
-from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 
 HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
 ROW = "adults,p1,2026-03-01,review,seeing-people,friends"
@@ -385,10 +385,10 @@ def test_header_only_file_has_no_records() -> None:
     assert _read(_text(HEADER)) == []
 
 
-def test_header_only_file_with_faults_gives_one_unreadable_record() -> None:
-    """A faulty header with no data rows gives one record at line 1 carrying the faults."""
+def test_header_only_file_with_faults_gives_the_file_s_own_fault() -> None:
+    """A faulty header with no data rows is a fault of the file (no record), at line 1."""
     (record,) = _read(_text("record_id,framework,person_id,recorded_on,stage,outcome", ",,,,,"))
-    assert (record.index, record.line, record.data) == (0, 1, None)
+    assert (record.index, record.line, record.data) == (FILE_LEVEL, 1, None)
     assert [(p.path, p.line, p.code) for p in record.problems] == [((), 1, SCHEMA)]
     assert record.suppressed == {"what_matters"}
 
@@ -579,7 +579,12 @@ def test_invalid_utf8_in_the_header_is_one_parse_error() -> None:
     """A header that is not UTF-8 is one parse error at line 1."""
     (record,) = _read(b"record_id,fr\xe9mework\n" + _text(f"r1,{ROW}"))
     problem = _only_problem(record)
-    assert (record.index, record.line, problem.line, problem.code) == (0, 1, 1, PARSE_ERROR)
+    assert (record.index, record.line, problem.line, problem.code) == (
+        FILE_LEVEL,
+        1,
+        1,
+        PARSE_ERROR,
+    )
     assert "save it as CSV UTF-8" in problem.message
 
 
@@ -616,7 +621,7 @@ def test_an_empty_file_has_no_header_row(data: bytes) -> None:
     """An empty file is one parse error saying it has no header row."""
     (record,) = _read(data)
     problem = _only_problem(record)
-    assert (record.index, problem.line, problem.code) == (0, 1, PARSE_ERROR)
+    assert (record.index, problem.line, problem.code) == (FILE_LEVEL, 1, PARSE_ERROR)
     assert "has no header row" in problem.message
 
 

@@ -31,7 +31,7 @@ from personal_outcomes._formats._csv import (
     ROW_LIMIT,
     read_csv,
 )
-from personal_outcomes._formats._raw import RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawRecord
 from personal_outcomes.validation import Report
 
 HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
@@ -68,7 +68,7 @@ def messages(report: Report) -> list[str]:
     return [issue.message for issue in report.issues]
 
 
-def parse_error(record: int, line: int) -> Issue:
+def parse_error(record: int | None, line: int) -> Issue:
     return (record, line, None, "", "parse-error")
 
 
@@ -206,16 +206,18 @@ def test_broken_rows_around_good_rows_of_their_record_spoil_it(tmp_path: Path) -
     assert counts(report) == (2, 1, 2, True)
 
 
-def test_a_header_with_faults_and_no_rows_is_one_invalid_record(tmp_path: Path) -> None:
-    """Header faults of a file without rows: one record at line 1, so the run is invalid.
+def test_a_header_with_faults_and_no_rows_is_the_file_s_fault_not_a_record(
+    tmp_path: Path,
+) -> None:
+    """Header faults of a file without rows: the file's own error at line 1, no record.
 
-    A report carries issues on records (only unreadable-file has none), and the
-    file counts the record that carries them, as a file that cannot be parsed
-    does in every format; the count agrees with files[].records.
+    The file holds no record, so none is counted (files[].records agrees), but the
+    error still fails the run.
     """
     report, issues = check(tmp_path, lines(f"{HEADER},bogus"))
-    assert issues == [(0, 1, None, "", "schema")]
-    assert counts(report) == (1, 0, 1, True)
+    assert issues == [(None, 1, None, "", "schema")]
+    assert counts(report) == (0, 0, 0, True)
+    assert (report.invalid, report.errors) == (0, 1)
     assert run(["validate", str(tmp_path / "records.csv")], io.StringIO(), io.StringIO()) == 1
 
 
@@ -301,7 +303,8 @@ def test_five_million_zero_bytes_are_one_parse_error() -> None:
     """A bounded /dev/zero: the first line is not text; nothing else is read."""
     stream = io.BytesIO(b"\0" * 5_000_000)
     records, peak = _read_bounded(stream)
-    assert [(r.index, r.line, [p.stops for p in r.problems]) for r in records] == [(0, 1, [True])]
+    problems = [(r.index, r.line, [p.stops for p in r.problems]) for r in records]
+    assert problems == [(FILE_LEVEL, 1, [True])]
     assert stream.tell() <= ROW_LIMIT + 4
     assert peak < 4 * ROW_LIMIT
 
@@ -397,8 +400,8 @@ def test_a_nul_in_a_row_spoils_only_its_record(tmp_path: Path) -> None:
 def test_utf16_without_a_byte_order_mark_is_refused(tmp_path: Path) -> None:
     """UTF-16 text without a BOM has a NUL in every other byte: refused at line 1."""
     report, issues = check(tmp_path, lines(HEADER, row(1)).decode().encode("utf-16-le"))
-    assert issues == [parse_error(0, 1)]
-    assert counts(report) == (1, 0, 1, False)
+    assert issues == [parse_error(None, 1)]
+    assert counts(report) == (0, 0, 0, False)
 
 
 def test_a_file_cut_short_in_the_middle_of_a_row_says_so(tmp_path: Path) -> None:
@@ -495,7 +498,7 @@ def test_a_header_may_have_exactly_the_most_columns(tmp_path: Path) -> None:
     report, issues = check(tmp_path, data)
     assert (issues, counts(report)) == ([], (1, 1, 1, True))
     report, issues = check(tmp_path, lines(f"{HEADER},{','.join(extra)},x", row(1)))
-    assert (issues, counts(report)) == ([parse_error(0, 1)], (1, 0, 1, False))
+    assert (issues, counts(report)) == ([parse_error(None, 1)], (0, 0, 0, False))
     assert messages(report) == [
         (f"the header has more than 1,000 columns, the most a file of records may have; {NOT_READ}")
     ]
@@ -504,7 +507,7 @@ def test_a_header_may_have_exactly_the_most_columns(tmp_path: Path) -> None:
 def test_a_header_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
     """A first line over ROW_LIMIT bytes cannot be a header row."""
     report, issues = check(tmp_path, lines(HEADER + "," + "x" * ROW_LIMIT, row(1)))
-    assert (issues, counts(report)) == ([parse_error(0, 1)], (1, 0, 1, False))
+    assert (issues, counts(report)) == ([parse_error(None, 1)], (0, 0, 0, False))
 
 
 def test_duplicate_header_names_are_reported_once_and_the_first_read(tmp_path: Path) -> None:
@@ -665,12 +668,16 @@ def test_every_row_of_a_random_file_is_accounted_for(file: tuple[bytes, int, lis
     count lies between the runs of good rows and the number of rows.
     """
     data, edits, ids = file
-    report, results = _all_results(data)
+    report, every = _all_results(data)
+    results = [result for result in every if result.index is not None]
+    faults = [result for result in every if result.index is None]  # the file's own
     (summary,) = report.files
     assert summary.records == report.records == len(results)
     assert [result.index for result in results] == list(range(len(results)))
+    assert not faults or not results  # a file fault is one that no record could carry
     assert all(
-        issue.record is not None and issue.record < report.records for issue in report.issues
+        issue.record is None if faults else issue.record < report.records  # type: ignore[operator]
+        for issue in report.issues
     )
     assert report.invalid == sum(not result.valid for result in results)
     found = [
@@ -685,8 +692,8 @@ def test_every_row_of_a_random_file_is_accounted_for(file: tuple[bytes, int, lis
         return
     rows = oracle(data)
     assert rows is not None
-    if not rows:  # an empty file: one record says so
-        assert report.records == 1
+    if not rows:  # an empty file: the file's own fault says so
+        assert (report.records, len(faults)) == (0, 1)
         return
     header = rows[0][1]
     assert header is not None
@@ -694,7 +701,8 @@ def test_every_row_of_a_random_file_is_accounted_for(file: tuple[bytes, int, lis
     key = header.index("record_id") if "record_id" in header else None
     good = [cells for _, cells in body if cells is not None and _good(cells, header)]
     if key is None:  # each row is a record
-        assert report.records == max(len(body), 1)
+        assert report.records == len(body)
+        assert len(faults) == (not body and bool(report.issues))
         return
     assert set(found) == {cells[key] for cells in good if cells[key]}
     runs = sum(
@@ -702,4 +710,4 @@ def test_every_row_of_a_random_file_is_accounted_for(file: tuple[bytes, int, lis
         for n, cells in enumerate(good)
         if not cells[key] or n == 0 or good[n - 1][key] != cells[key]
     )
-    assert runs <= report.records <= max(len(body), 1)
+    assert runs <= report.records <= len(body)

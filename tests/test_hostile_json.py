@@ -175,18 +175,19 @@ _A, _B = _line(record_id="a"), _line(record_id="b")
     [
         # cut short inside a string, before the array is closed, after a comma
         (_array(_A, _B)[:-30], (1, 3, _B[:-27].rindex('"') + 1), 2, "never closed"),
-        (_array(_A, _B)[:-3], (2, 3, len(_B) + 1), 3, "array of records is closed"),
+        # after the last record the fault is in no record: the file's own
+        (_array(_A, _B)[:-3], (None, 3, len(_B) + 1), 2, "array of records is closed"),
         (_array(_A, "")[:-3], (1, 3, 1), 2, "cut short"),
         # a NUL byte, or a byte order mark, where a value should start
         (_array(_A, "\x00" + _B), (1, 3, 1), 2, "NUL byte"),
         (_array(_A, _B.replace(' "p-1"', '\ufeff"p-1"')), (1, 3, 55), 2, "byte order mark"),
         # anything after the array, or after the one record, is not read
-        (_array(_A) + _array(_B), (1, 4, 1), 2, "extra data"),
+        (_array(_A) + _array(_B), (None, 4, 1), 1, "extra data"),
         (_A + "\n" + _B, (0, 2, 1), 1, "extra data"),
     ],
 )
 def test_a_broken_structure_stops_the_reader_where_it_is_broken(
-    tmp_path: Path, text: str, row: tuple[int, int, int], records: int, clue: str
+    tmp_path: Path, text: str, row: tuple[int | None, int, int], records: int, clue: str
 ) -> None:
     path = tmp_path / "broken.json"
     path.write_text(text, encoding="utf-8")
@@ -227,9 +228,9 @@ def test_utf16_is_named(tmp_path: Path) -> None:
     path = tmp_path / "utf16.json"
     path.write_text(_array(_line()), encoding="utf-16")
     report = _check(path)
-    assert _rows(report) == [(0, 1, None, "", "parse-error")]
+    assert _rows(report) == [(None, 1, None, "", "parse-error")]
     assert "UTF-16" in report.issues[0].message
-    assert _files(report) == [(1, False)]
+    assert _files(report) == [(0, False)]
 
 
 def test_stray_bom_and_trailing_comma_spoil_a_record_and_reading_goes_on(tmp_path: Path) -> None:

@@ -146,7 +146,8 @@ def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) ->
         stdout.write(summary(report))
     if report.unreadable:
         return EXIT_USAGE
-    return EXIT_INVALID if report.invalid else EXIT_OK
+    # A fault of a whole file (an empty file, say) is an error of no record.
+    return EXIT_INVALID if report.invalid or report.errors else EXIT_OK
 
 
 def summary(report: Report) -> str:
@@ -175,9 +176,9 @@ COMMAND = Command(
     name="validate",
     help="check record files (JSON, JSON Lines, YAML, CSV)",
     description=(
-        "Check personal-outcomes record files. Exit 0 when no record has an error "
-        "(warnings allowed), 1 when any has, 2 for usage errors or a file that cannot "
-        "be opened."
+        "Check personal-outcomes record files. Exit 0 when there is no error "
+        "(warnings allowed), 1 when any record or file has one, 2 for usage errors or "
+        "a file that cannot be opened."
     ),
     arguments=_arguments,
     action=_validate,

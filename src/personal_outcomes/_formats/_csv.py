@@ -54,11 +54,10 @@ up to the next double quote, so which rows it took in is not known). A row
 left open at the end of the file, or cut short in a character, also stops
 reading: there is nothing after it.
 
-A file-level fault with no row to put it on (an empty file, or a header with
-faults and no rows) is one record with ``data`` ``None`` at line 1, as a file
-that cannot be parsed at all is in every format: the file counts one invalid
-record, so the run is invalid (a report cannot carry an issue without a
-record, except ``unreadable-file``).
+A fault of the file with no row to put it on (an empty file, a file that
+cannot be read as CSV, or a header with faults and no rows) is the file's own
+issue, at line 1 with no record number: the file holds no record, so none is
+counted, but the issue is an error like any other and the run fails.
 
 Messages never quote a cell: cells hold personal data. They quote column names
 only when these look like column names (``^[A-Za-z0-9_.-]{1,64}$``).
@@ -77,7 +76,7 @@ from typing import BinaryIO, Final, NamedTuple, TextIO, TypeVar
 from attrs import frozen
 
 from personal_outcomes._codes import PARSE_ERROR, SCHEMA
-from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._pointer import Path, to_pointer
 from personal_outcomes._record_format import (
     CONTEXT_KEY_PATTERN,
@@ -226,7 +225,7 @@ def read_csv(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
             yield _build(header, group, index=index, extra=header.problems if index == 0 else ())
     if index < 0 and header.problems:
         yield RawRecord(
-            index=0,
+            index=FILE_LEVEL,
             line=1,
             column=None,
             data=None,
@@ -511,7 +510,9 @@ def _stops_at(line: int, message: str) -> RawProblem:
 
 def _unread(problem: RawProblem) -> RawRecord:
     """Return the one record of a file that could not be read: ``problem`` says why."""
-    return RawRecord(index=0, line=problem.line, column=None, data=None, problems=(problem,))
+    return RawRecord(
+        index=FILE_LEVEL, line=problem.line, column=None, data=None, problems=(problem,)
+    )
 
 
 def _not_utf8(line: int) -> RawProblem:

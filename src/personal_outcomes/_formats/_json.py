@@ -41,7 +41,10 @@ parser goes, a comma after the last record, and a byte order mark between two
 records. A fault in the structure itself (a syntax error, a file cut short,
 bytes that are not UTF-8) stops the reader there: the records before it are
 still read and checked, and the message says that the rest of the file was not
-read. An object with the same key twice keeps the last value.
+read. A fault after the last record (an array left open, text after it) or
+before any (an empty file, UTF-16) is in no record: it is the file's own
+(index :data:`~personal_outcomes._formats._raw.FILE_LEVEL`). An object with the
+same key twice keeps the last value.
 
 Integers beyond 64 bits (up to a float's range) are read as floats, as orjson
 reads them; no field of the format takes a number, so they are ``schema``
@@ -60,7 +63,7 @@ from typing import BinaryIO, Final
 import orjson
 
 from personal_outcomes._codes import PARSE_ERROR
-from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._formats._text_input import BOM as _BOM
 from personal_outcomes._formats._text_input import NOT_READ as _NOT_READ
 from personal_outcomes._formats._text_input import decode_utf8 as _decode_utf8
@@ -305,14 +308,13 @@ def read_json(stream: BinaryIO, source: str) -> Iterator[RawRecord]:
     data = stream.read()
     if data.startswith(_UTF16_BOMS):
         message = "the file is UTF-16 text, not UTF-8; save it as UTF-8; it was not read"
-        yield _parse_error(0, 1, None, message, stops=True)
+        yield _parse_error(FILE_LEVEL, 1, None, message, stops=True)
         return
     document = _Document(data.removeprefix(_BOM))
     start = _skip_space(document.text, 0)
     if start == len(document.text):
-        yield _parse_error(
-            0, 1, 1, "the file is empty; it must hold a record or an array of records"
-        )
+        message = "the file is empty; it must hold a record or an array of records"
+        yield _parse_error(FILE_LEVEL, 1, 1, message)
         return
     if document.text[start] == "[":
         yield from document.read_array(start)
@@ -591,13 +593,13 @@ class _Document:
                             "not valid JSON: the file ends before the array of records is "
                             "closed (was it cut short?)"
                         )
-                    yield self.stop(index, after, message)
+                    yield self.stop(FILE_LEVEL, after, message)
                     return
                 position = after + 1
                 break
         rest = _skip_space(text, position)
         if rest < len(text):
-            yield self.stop(index, rest, "extra data after the array of records")
+            yield self.stop(FILE_LEVEL, rest, "extra data after the array of records")
 
     def stray_bom(self, position: int) -> list[RawProblem]:
         """Return the problem of a byte order mark before an array's element, if one is there.

@@ -2,17 +2,23 @@
 
 Readers (JSON, JSON Lines, YAML, CSV) turn a file into a stream of
 :class:`RawRecord`. A reader never raises for bad input: a fault it finds while
-reading is a :class:`RawProblem` on the record it spoils.
+reading is a :class:`RawProblem` on the record it spoils, or, when the fault is
+in no record (an empty file, a file that cannot be decoded, a CSV header with no
+rows after it, text after a JSON array), on a raw record whose index is
+:data:`FILE_LEVEL`: the file's own fault, reported but not counted as a record.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from attrs import frozen
 
 from personal_outcomes._codes import ERROR, IssueCode, Severity
 from personal_outcomes._pointer import Path
+
+#: The index of a raw record that stands for a fault of the whole file, not a record.
+FILE_LEVEL: Final = -1
 
 
 class Positions(Protocol):

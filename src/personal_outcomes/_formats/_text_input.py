@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO, Final
 
 from personal_outcomes._codes import PARSE_ERROR
-from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 
 BOM: Final = b"\xef\xbb\xbf"
 NOT_READ: Final = "; the rest of the file was not read"
@@ -42,6 +42,5 @@ def read_text(stream: BinaryIO) -> str | RawRecord:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        return parse_error(
-            0, line, None, "the file is not valid UTF-8; save it as UTF-8", stops=True
-        )
+        message = "the file is not valid UTF-8; save it as UTF-8; it was not read"
+        return parse_error(FILE_LEVEL, line, None, message, stops=True)

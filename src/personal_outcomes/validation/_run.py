@@ -23,7 +23,7 @@ from attrs import frozen
 
 from personal_outcomes._codes import DUPLICATE_RECORD_ID, ERROR, ISSUE_CODES, UNREADABLE_FILE
 from personal_outcomes._formats import EXTENSIONS, FORMATS, READERS, read_jsonl
-from personal_outcomes._formats._raw import RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
@@ -365,7 +365,9 @@ class Engine:
     # ---- one record ---------------------------------------------------------------
 
     def check_raw(self, raw: RawRecord, source: str) -> RecordResult:
-        """Check one record as a reader produced it."""
+        """Check one record as a reader produced it (or report its file's own fault)."""
+        if raw.index == FILE_LEVEL:
+            return self.file_fault(raw, source)
         data = raw.data
         if not raw.problems and self.quick(data):
             return RecordResult(
@@ -416,6 +418,24 @@ class Engine:
             data=data,
             spoiled=bool(raw.suppressed),
         )
+
+    def file_fault(self, raw: RawRecord, source: str) -> RecordResult:
+        """Report a fault of a whole file (:data:`FILE_LEVEL`): issues of no record."""
+        issues = tuple(
+            Issue(
+                source=source,
+                line=problem.line,
+                column=problem.column,
+                record=None,
+                record_id=None,
+                pointer="",
+                code=problem.code,
+                severity=problem.severity,
+                message=problem.message,
+            )
+            for problem in raw.problems
+        )
+        return RecordResult(source=source, index=None, line=raw.line, record_id=None, issues=issues)
 
     def _issues(
         self, found: list[Found], raw: RawRecord, source: str, record_id: str | None
@@ -539,6 +559,13 @@ class Engine:
                 if raw.problems or not quick(data):
                     if raw.problems and any(problem.stops for problem in raw.problems):
                         run.stopped()
+                    if raw.index == FILE_LEVEL:  # the file's own fault: not a record
+                        run.records -= 1
+                        run.file_records -= 1
+                        result = self.file_fault(raw, source)
+                        run.count(result)
+                        yield result
+                        continue
                     result = self.full(raw, source)
                     record_id = data.get("record_id") if type(data) is dict else None
                     if type(record_id) is str:
@@ -591,6 +618,8 @@ class Engine:
             for result in segment.results
             if result.index is not None
         }
+        # The faults of the file itself (no record), after its records.
+        faults = [_moved(result, 0, offset) for result in segment.results if result.index is None]
         seen = run.seen
         base = _pack(file_number, first, offset)
         keys = segment.keys
@@ -620,8 +649,7 @@ class Engine:
         run.file_records += segment.records
         run.file_lines += segment.lines
         run.valid += segment.records - len(results)
-        for number in sorted(results):
-            result = results[number]
+        for result in [*(results[number] for number in sorted(results)), *faults]:
             run.count(result)
             yield result
 
@@ -663,7 +691,6 @@ def check_segment(
     results: list[RecordResult] = []
     records = 0
     for raw in raws:
-        records += 1
         key: object = raw.clean_id
         if key is None:
             data = raw.data
@@ -671,6 +698,9 @@ def check_segment(
             result = engine.check_raw(raw, source)
             if result.issues or not result.valid:
                 results.append(attrs.evolve(result, data=None))
+            if raw.index == FILE_LEVEL:
+                continue
+        records += 1
         if type(key) is str:
             keys.append(key)
             places.append(relative_place(raw.index, raw.line))

@@ -126,8 +126,10 @@ class Validator:
         JSON Lines and CSV are read a record at a time; a JSON document or a
         YAML stream is read into memory as text first.
 
-        Record ids are compared across the records of this stream only; use
-        :meth:`iter_validate` to compare them across several files.
+        A fault of the stream itself, in no record (it is empty, or not UTF-8
+        at all, say), gives a result with ``index`` ``None`` and no record is
+        counted for it. Record ids are compared across the records of this
+        stream only; use :meth:`iter_validate` to compare them across several files.
         """
         reader = READERS[format_for(source, input_format)]
         yield from self._engine.run_records(reader(stream, source), source, Run(), every=True)
@@ -144,7 +146,9 @@ class Validator:
         Yields one result per record, in order. A ``record_id`` seen before in
         the same run is a ``duplicate-record-id`` error. A file that cannot be
         opened gives one result with an ``unreadable-file`` issue and ``index``
-        ``None``; the others are still read. Raises
+        ``None``; the others are still read. A fault of a file itself, in no
+        record (an empty file, a CSV header with faults and no rows, text after
+        a JSON array), is likewise a result with ``index`` ``None``. Raises
         :class:`~personal_outcomes.errors.UnknownFormatError` before reading
         anything when a source's format cannot be told.
         """
