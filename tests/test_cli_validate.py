@@ -292,7 +292,7 @@ def test_schema_command(framework: str | None) -> None:
     assert code == 0
     schema = json.loads(out)
     jsonschema.Draft202012Validator.check_schema(schema)
-    expected = "adults-1.0.0.schema.json" if framework else "record.schema.json"
+    expected = "adults-1.1.0.schema.json" if framework else "record.schema.json"
     assert schema["$id"].endswith(expected)
     assert cli("schema", "nobody")[0] == 2
     code, _, err = cli("schema", "--framework-version", "1.0.0")

@@ -74,7 +74,11 @@ def test_every_issue_is_collected_in_order() -> None:
     [
         ({"framework": "adult"}, "/framework", "did you mean 'adults'?"),
         ({"framework": "zzz"}, "/framework", "known: adults, care-homes, carers)"),
-        ({"framework_version": "2.0.0"}, "/framework_version", "no such version (known: 1.0.0)"),
+        (
+            {"framework_version": "2.0.0"},
+            "/framework_version",
+            "no such version (known: 1.0.0, 1.1.0)",
+        ),
         (
             {"outcomes": [{"outcome": "a-life-of-their-own", "what_matters": "x"}]},
             "/outcomes/0/outcome",

@@ -50,7 +50,8 @@ from personal_outcomes._record_format import (
     STAGES,
 )
 from personal_outcomes._text import closest, normalise_label
-from personal_outcomes.frameworks import Framework, Registry
+from personal_outcomes.frameworks import Framework, Registry, manifest
+from personal_outcomes.frameworks._registry import _version_key
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -107,6 +108,8 @@ class _FrameworkIndex:
     """What the checker needs of one framework version, prepared once."""
 
     framework: Framework
+    #: The version records name: the framework's own, or an earlier release of it.
+    version: str
     outcome_ids: frozenset[str]
     retired: dict[str, str | None]
     levels: frozenset[str]
@@ -114,15 +117,34 @@ class _FrameworkIndex:
     by_label: dict[str, str]
 
     @classmethod
-    def build(cls, framework: Framework) -> _FrameworkIndex:
+    def build(
+        cls, framework: Framework, release: tuple[str, dict[str, object]] | None = None
+    ) -> _FrameworkIndex:
+        """Prepare a framework; with ``release``, as the manifest records an earlier version.
+
+        An earlier release had a subset of today's outcomes (ids are never removed
+        or reused), so its records are checked against today's data but only its
+        own outcome ids, and the outcomes it had retired.
+        """
+        outcomes = framework.outcomes
+        version = framework.version
+        if release is not None:
+            version, entry = release
+            ids = set(entry["outcomes"])  # type: ignore[call-overload]
+            retired_then = set(entry["retired"])  # type: ignore[call-overload]
+            outcomes = tuple(o for o in outcomes if o.id in ids)
+            retired = {o.id: o.replaced_by for o in outcomes if o.id in retired_then}
+        else:
+            retired = {o.id: o.replaced_by for o in outcomes if o.retired}
         by_label: dict[str, str] = {}
-        for outcome in framework.outcomes:
+        for outcome in outcomes:
             for label in outcome.labels:
                 by_label.setdefault(normalise_label(label), outcome.id)
         return cls(
             framework=framework,
-            outcome_ids=frozenset(framework.outcome_ids),
-            retired={o.id: o.replaced_by for o in framework.outcomes if o.retired},
+            version=version,
+            outcome_ids=frozenset(o.id for o in outcomes),
+            retired=retired,
             levels=frozenset(framework.review_scale.ids),
             level_list=", ".join(framework.review_scale.ids),
             by_label=by_label,
@@ -140,8 +162,19 @@ class Checker:
         for framework in registry:
             index = _FrameworkIndex.build(framework)
             self.indexes[(framework.id, framework.version)] = index
+        recorded = manifest()
         for framework in registry.latest():
             self.indexes[(framework.id, None)] = self.indexes[(framework.id, framework.version)]
+            # Records made against an earlier release of a bundled framework stay valid.
+            releases = recorded.get(framework.id, {})
+            entry = releases.get(framework.version)
+            if entry is None or entry["sha256"] != framework.digest:
+                continue  # not the bundled data: only its own versions are known
+            newest = _version_key(framework.version)
+            for version, older in releases.items():
+                if (framework.id, version) not in self.indexes and _version_key(version) < newest:
+                    index = _FrameworkIndex.build(framework, (version, older))
+                    self.indexes[(framework.id, version)] = index
         self.known_ids = registry.ids
         self._messages: dict[tuple[str, str, str], str] = {}
 
@@ -265,7 +298,8 @@ class Checker:
             message = f"no framework with this id is known (known: {known}){hint}"
             later.append((("framework",), UNKNOWN_FRAMEWORK, message, value))
             return None
-        versions = ", ".join(self.registry.versions(value))
+        releases = [key[1] for key in self.indexes if key[0] == value and key[1] is not None]
+        versions = ", ".join(sorted(releases, key=_version_key))
         message = f"framework '{value}' has no such version (known: {versions})"
         later.append((("framework_version",), UNKNOWN_FRAMEWORK, message, version))
         return None
@@ -425,10 +459,9 @@ class Checker:
             if value in index.retired:
                 replacement = index.retired[value]
                 instead = f"; record '{replacement}' instead" if replacement else ""
-                framework = index.framework
                 message = (
-                    f"this outcome is retired in framework '{framework.id}' "
-                    f"{framework.version}{instead}"
+                    f"this outcome is retired in framework '{index.framework.id}' "
+                    f"{index.version}{instead}"
                 )
                 later.append((path, RETIRED_OUTCOME, message, value))
             return
@@ -436,7 +469,7 @@ class Checker:
 
     def _unknown_outcome(self, value: str, index: _FrameworkIndex) -> str:
         # The same wrong id tends to recur across a file: remember the message.
-        key = (index.framework.id, index.framework.version, value)
+        key = (index.framework.id, index.version, value)
         message = self._messages.get(key)
         if message is None:
             message = self._unknown_outcome_message(value, index)
@@ -446,7 +479,12 @@ class Checker:
 
     def _unknown_outcome_message(self, value: str, index: _FrameworkIndex) -> str:
         framework = index.framework
-        message = f"not an outcome id of framework '{framework.id}' {framework.version}"
+        message = f"not an outcome id of framework '{framework.id}' {index.version}"
+        if value in framework.outcome_ids:  # a record naming an earlier release
+            return (
+                f"{message}, the version the record names; it was added in "
+                f"{framework.version}: name that version, or none for the newest"
+            )
         label_match = index.by_label.get(normalise_label(value))
         if label_match is not None:
             return f"{message}; it matches the label of '{label_match}': record that id"
