@@ -200,9 +200,9 @@ BY_WITH_COLON = record(
 )
 HEADER = (
     "record_id,framework,framework_version,person_id,recorded_on,stage,notes,context.team,"
-    "outcome,what_matters,why_it_matters,contributions,status,status_note\r\n"
+    "outcome,what_matters,why_it_matters,contributions,status,status_note,perspective\r\n"
 )
-GOOD_ROW = "r-1,adults,,p-1,2026-03-01,assessment,,north,seeing-people,My pals,,,,\r\n"
+GOOD_ROW = "r-1,adults,,p-1,2026-03-01,assessment,,north,seeing-people,My pals,,,,,\r\n"
 
 
 def _write_error(
@@ -347,10 +347,11 @@ def test_write_csv_gathers_records_from_an_iterator() -> None:
     assert out.getvalue().splitlines() == [
         (
             "record_id,framework,framework_version,person_id,recorded_on,stage,notes,context.area,"
-            "context.team,outcome,what_matters,why_it_matters,contributions,status,status_note"
+            "context.team,outcome,what_matters,why_it_matters,contributions,status,status_note,"
+            "perspective"
         ),
-        "r-1,adults,,p-1,2026-03-01,assessment,,,north,seeing-people,My pals,,,,",
-        "r-2,adults,,p-1,2026-03-01,assessment,,x,,seeing-people,My pals,,,,",
+        "r-1,adults,,p-1,2026-03-01,assessment,,,north,seeing-people,My pals,,,,,",
+        "r-2,adults,,p-1,2026-03-01,assessment,,x,,seeing-people,My pals,,,,,",
     ]
 
 

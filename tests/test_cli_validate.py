@@ -108,7 +108,7 @@ def test_text_report_one_issue_per_line() -> None:
         "each line must hold one complete JSON object"
     )
     assert lines[1].startswith(f"{path}:4: /recorded_on: future-date (warning): ")
-    assert lines[-1] == "5 records: 1 valid, 4 invalid (5 errors, 3 warnings)"
+    assert lines[-1] == "5 records: 2 valid, 3 invalid (4 errors, 4 warnings)"
 
 
 def test_json_report_is_the_designed_object() -> None:
@@ -144,7 +144,7 @@ def test_max_issues_in_both_formats() -> None:
     code, out, _ = cli("validate", TODAY, "--max-issues", "2", path)
     lines = out.splitlines()
     assert len(lines) == 4
-    assert lines[-2] == "5 records: 0 valid, 5 invalid (16 errors, 0 warnings)"
+    assert lines[-2] == "5 records: 0 valid, 5 invalid (15 errors, 1 warnings)"
     assert lines[-1] == "The list of issues was cut short by --max-issues; the counts are exact."
 
 

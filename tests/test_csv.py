@@ -23,7 +23,10 @@ from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 
 HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
 ROW = "adults,p1,2026-03-01,review,seeing-people,friends"
-FULL_HEADER = ",".join((*RECORD_COLUMNS, "context.team", *OUTCOME_COLUMNS))
+# Every column but perspective (optional, record format 1.1): the rows below predate it.
+FULL_HEADER = ",".join(
+    (*RECORD_COLUMNS, "context.team", *(c for c in OUTCOME_COLUMNS if c != "perspective"))
+)
 
 
 def _read(data: bytes) -> list[RawRecord]:
@@ -749,9 +752,9 @@ def test_write_csv_writes_the_standard_header_and_one_row_per_outcome() -> None:
     assert _write([record]) == (
         "record_id,framework,framework_version,person_id,recorded_on,stage,notes,"
         "context.area,context.team,outcome,what_matters,why_it_matters,contributions,"
-        "status,status_note\r\n"
-        'r1,adults,,,,,,"x, y",ne,o1,,,"person: a\\|b\\\\c | services: say ""hi""",,\r\n'
-        'r1,adults,,,,,,"x, y",ne,o2,"two\nlines",,,,\r\n'
+        "status,status_note,perspective\r\n"
+        'r1,adults,,,,,,"x, y",ne,o1,,,"person: a\\|b\\\\c | services: say ""hi""",,,\r\n'
+        'r1,adults,,,,,,"x, y",ne,o2,"two\nlines",,,,,\r\n'
     )
 
 

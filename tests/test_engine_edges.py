@@ -89,7 +89,7 @@ def test_workers_meet_empty_and_missing_files(tmp_path: Path) -> None:
     parallel = _summary(list(_parallel.scan_parallel(ENGINE, sources, jobs=2, run=run)), run)
     assert parallel == _one_process(sources)
     rows, counts, files = parallel
-    assert counts == (65, 48, 20, 3, 1)
+    assert counts == (65, 49, 19, 4, 1)
     assert files == (
         FileSummary(source=str(many), records=60, complete=True),
         FileSummary(source=str(empty), records=0, complete=True),

@@ -328,7 +328,7 @@ ISSUE_FIELDS = [
     "message",
     "value",
 ]
-RESULT_FIELDS = ["source", "index", "line", "record_id", "issues", "data", "spoiled"]
+RESULT_FIELDS = ["source", "index", "line", "record_id", "issues", "data", "spoiled", "strict"]
 
 
 def test_the_mixed_file_cut_in_three() -> None:
@@ -340,13 +340,13 @@ def test_the_mixed_file_cut_in_three() -> None:
     )
     absorbed = _absorbed(engine, [parts[0] + (parts[1] + parts[2])])
     rows, counts = absorbed[:2]
-    assert counts == (5, 1, 5, 3)
+    assert counts == (5, 2, 4, 4)
     assert [
         (index, line, [issue[4] for issue in issues]) for _, index, line, _, issues in rows
     ] == [
         (1, 3, ["parse-error"]),
         (2, 4, ["future-date", "status-outside-review", "duplicate-record-id"]),
-        (3, 5, ["duplicate-outcome", "status-required"]),
+        (3, 5, ["duplicate-outcome", "status-missing"]),
         (4, 6, ["schema", "unknown-outcome"]),
     ]
     duplicate = rows[1][4][2]

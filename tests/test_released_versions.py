@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 
 from factories import TODAY, record
-from personal_outcomes import Validator, bundled, validate_files, validate_record
+from personal_outcomes import Validator, _releases, bundled, validate_files, validate_record
 from personal_outcomes.frameworks import manifest
-from personal_outcomes.validation import _check
 
 DATA = Path(__file__).parent / "data"
 
@@ -56,7 +55,7 @@ def _earlier(monkeypatch: pytest.MonkeyPatch) -> str:
     entry["outcomes"] = [i for i in ids if i != "seeing-people"]
     entry["retired"] = ["feeling-safe"]
     recorded["adults"] = {"0.5.0": entry, **recorded["adults"]}
-    monkeypatch.setattr(_check, "manifest", lambda: recorded)
+    monkeypatch.setattr(_releases, "_manifest", lambda: recorded)
     return "0.5.0"
 
 

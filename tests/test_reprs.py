@@ -94,7 +94,7 @@ def test_record_result_reprs_from_a_file() -> None:
         f"<RecordResult {MIXED}:1 record 0: valid, 0 errors, 0 warnings>",
         f"<RecordResult {MIXED}:3 record 1: invalid, 1 errors, 0 warnings>",
         f"<RecordResult {MIXED}:4 record 2: invalid, 1 errors, 2 warnings>",
-        f"<RecordResult {MIXED}:5 record 3: invalid, 1 errors, 1 warnings>",
+        f"<RecordResult {MIXED}:5 record 3: valid, 0 errors, 2 warnings>",
         f"<RecordResult {MIXED}:6 record 4: invalid, 2 errors, 0 warnings>",
         # A file that cannot be read: no line, no record.
         f"<RecordResult {missing} record None: invalid, 1 errors, 0 warnings>",
@@ -128,10 +128,10 @@ def test_record_result_repr_without_a_line() -> None:
 
 def test_report_reprs() -> None:
     assert repr(validate_files([MIXED], today=TODAY)) == (
-        "<Report 5 records: 1 valid, 4 invalid; 5 errors, 3 warnings>"
+        "<Report 5 records: 2 valid, 3 invalid; 4 errors, 4 warnings>"
     )
     assert repr(validate_files([MIXED], today=TODAY, max_issues=2)) == (
-        "<Report 5 records: 1 valid, 4 invalid; 5 errors, 3 warnings, truncated>"
+        "<Report 5 records: 2 valid, 3 invalid; 4 errors, 4 warnings, truncated>"
     )
     assert repr(validate_files([], today=TODAY)) == (
         "<Report 0 records: 0 valid, 0 invalid; 0 errors, 0 warnings>"

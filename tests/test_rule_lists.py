@@ -43,7 +43,11 @@ CONTEXT_NAME = (
 NOT_EMPTY = "must not be empty or only spaces"
 LEVELS = "met, partly-met, not-met, no-longer-relevant"
 OUTSIDE_REVIEW = "a status is recorded at a stage other than review; statuses belong to reviews"
-ADULTS = "not an outcome id of framework 'adults' 1.0.0"
+UNRATED = (
+    "no status at a review: the outcome is counted as unrated; if it was discussed, "
+    "record how far it was achieved"
+)
+ADULTS = "not an outcome id of framework 'adults' 1.1.0"
 RETIRED = "this outcome is retired in framework 'local-test' 1.0.0; record 'being-outdoors' instead"
 FUTURE = "recorded_on is after today's date everywhere on Earth (UTC+14); check the date"
 NO_SUCH_FRAMEWORK = "no framework with this id is known (known: adults, care-homes, carers)"
@@ -156,7 +160,7 @@ CASES: list[tuple[str, dict[str, Any], list[Found]]] = [
             (
                 "/framework_version",
                 "unknown-framework",
-                "framework 'adults' has no such version (known: 1.0.0)",
+                "framework 'adults' has no such version (known: 1.0.0, 1.1.0)",
             ),
         ],
     ),
@@ -339,13 +343,13 @@ CASES: list[tuple[str, dict[str, Any], list[Found]]] = [
             ("/outcomes/1/status", "schema", f"must be one of: {LEVELS}"),
             (
                 "/outcomes/0",
-                "status-required",
-                f"stage is review, so every outcome needs a status (one of: {LEVELS})",
+                "status-missing",
+                f"{UNRATED} (one of: {LEVELS})",
             ),
             (
                 "/outcomes/3",
-                "status-required",
-                f"stage is review, so every outcome needs a status (one of: {LEVELS})",
+                "status-missing",
+                f"{UNRATED} (one of: {LEVELS})",
             ),
         ],
     ),
@@ -384,7 +388,11 @@ CASES: list[tuple[str, dict[str, Any], list[Found]]] = [
         [
             ("/outcomes/0/status", "schema", "must not be empty"),
             ("/framework", "unknown-framework", NO_SUCH_FRAMEWORK),
-            ("/outcomes/1", "status-required", "stage is review, so every outcome needs a status"),
+            (
+                "/outcomes/1",
+                "status-missing",
+                UNRATED,
+            ),
         ],
     ),
     (
@@ -556,7 +564,7 @@ def test_different_unknown_ids_in_one_run_get_their_own_hints(tmp_path: Path) ->
         "zzzzzzzzzz": "see `personal-outcomes show adults` for the ids",
     }
     expected = [f"{ADULTS}; {hints[i]}" for i in ids]
-    carers_id = "not an outcome id of framework 'carers' 1.0.0"
+    carers_id = "not an outcome id of framework 'carers' 1.1.0"
     expected += [
         f"{carers_id}; see `personal-outcomes show carers` for the ids",
         f"{carers_id}; framework 'adults' has that id: is the framework right?",
@@ -597,7 +605,7 @@ def test_an_id_of_another_framework_names_that_framework() -> None:
     data = record(framework="carers", outcomes=[_o(outcome="seeing-people")])
     [issue] = validate_record(data, today=TODAY).issues
     assert issue.message == (
-        "not an outcome id of framework 'carers' 1.0.0; framework 'adults' has that id: is the "
+        "not an outcome id of framework 'carers' 1.1.0; framework 'adults' has that id: is the "
         "framework right?"
     )
 
@@ -625,7 +633,7 @@ def test_json_lines_fast_path_refuses_every_kind_of_fault(tmp_path: Path) -> Non
     assert [(i.record, i.pointer, i.code) for i in report.issues] == [
         (1, "/outcomes/0/outcome", "unknown-outcome"),
         (3, "/outcomes/1", "duplicate-outcome"),
-        (4, "/outcomes/0", "status-required"),
+        (4, "/outcomes/0", "status-missing"),
         (5, "/outcomes/0/status", "status-outside-review"),
         (6, "/recorded_on", "future-date"),
         (7, "/person_id", "schema"),
@@ -636,7 +644,7 @@ def test_json_lines_fast_path_refuses_every_kind_of_fault(tmp_path: Path) -> Non
         (12, "/outcomes/0/status", "schema"),
         (14, "/record_id", "duplicate-record-id"),
     ]
-    assert (report.records, report.valid) == (15, 6)
+    assert (report.records, report.valid) == (15, 7)  # bad-3's warning leaves it valid
 
 
 # --- a local framework with a retired outcome, through every path --------------------------
@@ -832,15 +840,15 @@ def test_csv_header_faults_come_before_a_bad_first_row(tmp_path: Path) -> None:
     assert _csv_report(tmp_path, *lines) == [(1, 0, "", "schema"), (2, 0, "", "parse-error")]
 
 
-def test_csv_header_only_with_faults_is_one_record_at_line_one(tmp_path: Path) -> None:
-    """A header with faults and no rows: one invalid record at line 1 holding the faults."""
+def test_csv_header_only_with_faults_is_the_file_s_fault_at_line_one(tmp_path: Path) -> None:
+    """A header with faults and no rows: the file's own errors at line 1, no record."""
     path = tmp_path / "records.csv"
     path.write_text(f"{HEADER},Colour,colour\n", encoding="utf-8")
     report = validate_files([path], today=TODAY)
     assert [(i.line, i.record, i.pointer, i.code) for i in report.issues] == [
-        (1, 0, "", "schema")
+        (1, None, "", "schema")
     ] * 2
-    assert (report.records, report.valid) == (1, 0)
+    assert (report.records, report.errors) == (0, 2)
 
 
 # --- YAML: unquoted values of another type, and where unknown keys stand --------------------
@@ -1185,7 +1193,7 @@ def test_csv_writer_writes_absent_fields_as_empty_cells() -> None:
     """Absent fields, and a contribution's absent by or what, are empty; tuples are lists."""
     outcome = {"outcome": "o", "contributions": ({"what": "Call"}, {"by": "person"})}
     text = _write_csv([{"record_id": "r", "outcomes": (outcome,)}])
-    assert text.splitlines()[1] == "r,,,,,,,o,,,: Call | person: ,,"
+    assert text.splitlines()[1] == "r,,,,,,,o,,,: Call | person: ,,,"
 
 
 class _Stage(enum.StrEnum):

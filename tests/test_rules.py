@@ -103,7 +103,7 @@ def test_unknown_framework_still_checks_structure() -> None:
     first = validate_record(status_text, today=TODAY).issues[0]
     assert first.message == "must be a review level id, not a number"
     no_status = _record(framework="elsewhere", stage="review")
-    assert "needs a status" in validate_record(no_status, today=TODAY).issues[1].message
+    assert "counted as unrated" in validate_record(no_status, today=TODAY).issues[1].message
 
 
 @pytest.mark.parametrize(

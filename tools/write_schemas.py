@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from personal_outcomes import bundled
+from personal_outcomes._releases import earlier_releases
 from personal_outcomes.schemas import (
     FRAMEWORK_SCHEMA_NAME,
     framework_file_schema,
@@ -28,6 +29,12 @@ def schema_files() -> dict[str, str]:
     }
     for framework in bundled():
         files[record_schema_name(framework)] = schema_text(record_schema(framework))
+    # Earlier releases (from the manifest) keep their published schemas, in the current
+    # record format: the newest data with that release's outcome ids.
+    for framework in bundled().latest():
+        for release in earlier_releases(framework):
+            schema = record_schema(framework, version=release.version)
+            files[record_schema_name(framework, release.version)] = schema_text(schema)
     return files
 
 

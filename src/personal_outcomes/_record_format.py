@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-RECORD_FORMAT_VERSION: Final = 1
+RECORD_FORMAT_VERSION: Final = "1.1"
 
 #: Record-level fields, in the order the format lists them.
 RECORD_FIELDS: Final = (
@@ -50,6 +50,7 @@ OUTCOME_FIELDS: Final = (
     "contributions",
     "status",
     "status_note",
+    "perspective",
 )
 OUTCOME_REQUIRED: Final = ("outcome", "what_matters")
 CONTRIBUTION_FIELDS: Final = ("by", "what")
@@ -57,6 +58,10 @@ CONTRIBUTION_FIELDS: Final = ("by", "what")
 STAGES: Final = ("assessment", "support-planning", "review")
 REVIEW_STAGE: Final = "review"
 CONTRIBUTORS: Final = ("person", "family-and-friends", "community", "services")
+#: Whose view a recorded outcome holds: the person's own, their family's, a
+#: representative's (a welfare guardian or attorney), a practitioner's, or one agreed
+#: between them (record format 1.1).
+PERSPECTIVES: Final = ("person", "family", "representative", "practitioner", "agreed")
 
 #: Longest text allowed in each free-text or identifier field, in characters.
 MAX_LENGTH: Final = {

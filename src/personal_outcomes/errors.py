@@ -15,7 +15,7 @@ whose ``str()`` would quote the key):
 ...     bundled().get("adults").outcome("seeing-peple")
 ... except UnknownOutcomeError as err:
 ...     print(err)
-framework 'adults' 1.0.0 has no outcome with that id; did you mean 'seeing-people'?
+framework 'adults' 1.1.0 has no outcome with that id; did you mean 'seeing-people'?
 """
 
 from __future__ import annotations

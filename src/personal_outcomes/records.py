@@ -46,10 +46,19 @@ from personal_outcomes._pointer import to_pointer
 from personal_outcomes._record_format import DATE_PATTERN
 from personal_outcomes.errors import RecordDataError
 
-__all__ = ["Contribution", "Contributor", "OutcomesRecord", "RecordedOutcome", "Stage"]
+__all__ = [
+    "Contribution",
+    "Contributor",
+    "OutcomesRecord",
+    "Perspective",
+    "RecordedOutcome",
+    "Stage",
+]
 
 Stage = Literal["assessment", "support-planning", "review"]
 Contributor = Literal["person", "family-and-friends", "community", "services"]
+#: Whose view a recorded outcome holds (record format 1.1).
+Perspective = Literal["person", "family", "representative", "practitioner", "agreed"]
 
 
 _DATE = re.compile(DATE_PATTERN.removeprefix("^").removesuffix("$"))
@@ -81,6 +90,9 @@ class RecordedOutcome:
     contributions: tuple[Contribution, ...] | None = None
     status: str | None = None
     status_note: str | None = None
+    #: Whose view this is: ``person``, ``family``, ``representative`` (a welfare
+    #: guardian or attorney), ``practitioner`` or ``agreed``; ``None`` if not recorded.
+    perspective: Perspective | None = None
 
 
 @frozen(kw_only=True)

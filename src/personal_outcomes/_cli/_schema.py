@@ -11,6 +11,7 @@ from personal_outcomes._cli._command import (
     UsageError,
     add_framework_version,
 )
+from personal_outcomes._releases import Release, earlier_releases
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.schemas import record_schema
 from personal_outcomes.schemas._json import schema_text
@@ -26,10 +27,22 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def _schema(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     if args.framework_version and not args.framework:
         raise UsageError("personal-outcomes schema: error: --framework-version needs a FRAMEWORK\n")
-    framework = registry.get(args.framework, args.framework_version) if args.framework else None
+    if not args.framework:
+        schema = record_schema()
+    elif args.framework_version in {r.version for r in _releases(registry, args.framework)}:
+        # An earlier release of a bundled framework: the newest data, its outcome ids.
+        schema = record_schema(registry.get(args.framework), version=args.framework_version)
+    else:
+        schema = record_schema(registry.get(args.framework, args.framework_version))
     # The same text as the shipped file: every space character in a pattern escaped.
-    streams.stdout.write(schema_text(record_schema(framework)))
+    streams.stdout.write(schema_text(schema))
     return EXIT_OK
+
+
+def _releases(registry: Registry, framework_id: str) -> tuple[Release, ...]:
+    if framework_id not in registry.ids:
+        return ()
+    return earlier_releases(registry.get(framework_id))
 
 
 COMMAND = Command(

@@ -81,6 +81,22 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=(
+            "count warnings as errors for the exit code and the valid and invalid counts "
+            "(all but the --quality hints), for returns that must be complete"
+        ),
+    )
+    parser.add_argument(
+        "--quality",
+        action="store_true",
+        help=(
+            "add recording-quality hints (warnings, never errors): an outcome without "
+            "why_it_matters, contributions only from services, a review level unexplained"
+        ),
+    )
+    parser.add_argument(
         "--show-values",
         action="store_true",
         help="include the offending values in issues: they are personal data, for local "
@@ -107,7 +123,13 @@ def _results(
 
 def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     stdout, stderr = streams.stdout, streams.stderr
-    engine = Engine(registry, today=args.today, include_values=args.show_values)
+    engine = Engine(
+        registry,
+        today=args.today,
+        include_values=args.show_values,
+        strict=args.strict,
+        quality=args.quality,
+    )
     run = Run()
     progress = Progress(stderr) if stderr.isatty() else None
     if progress is not None:

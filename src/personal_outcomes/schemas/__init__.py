@@ -13,7 +13,7 @@ True
 >>> framework_file_schema("https://example.org/po/")["$id"]
 'https://example.org/po/schemas/framework.schema.json'
 >>> record_schema(bundled().get("carers"))["$id"]
-'https://w3id.org/personal-outcomes/schemas/records/carers-1.0.0.schema.json'
+'https://w3id.org/personal-outcomes/schemas/records/carers-1.1.0.schema.json'
 """
 
 from __future__ import annotations

@@ -21,11 +21,13 @@ from personal_outcomes._record_format import (
     MAX_LENGTH,
     MAX_OUTCOMES,
     OUTCOME_REQUIRED,
+    PERSPECTIVES,
+    RECORD_FORMAT_VERSION,
     RECORD_REQUIRED,
-    REVIEW_STAGE,
     STAGES,
     TEXT_PATTERN,
 )
+from personal_outcomes._releases import earlier_releases
 from personal_outcomes._uris import BASE_URI, schema_uri
 from personal_outcomes.schemas._framework import ID_PATTERN, VERSION_PATTERN, whole
 
@@ -35,16 +37,18 @@ if TYPE_CHECKING:
 RECORD_SCHEMA_NAME: Final = "record.schema.json"
 
 
-def record_schema_name(framework: Framework | None = None) -> str:
+def record_schema_name(framework: Framework | None = None, version: str | None = None) -> str:
     """Return the file name of a record schema, relative to the schemas folder.
 
+    ``version`` names an earlier release of ``framework`` (see :func:`record_schema`).
+
     >>> from personal_outcomes import bundled
-    >>> record_schema_name(bundled().get("adults"))
+    >>> record_schema_name(bundled().get("adults"), "1.0.0")
     'records/adults-1.0.0.schema.json'
     """
     if framework is None:
         return RECORD_SCHEMA_NAME
-    return f"records/{framework.id}-{framework.version}.schema.json"
+    return f"records/{framework.id}-{version or framework.version}.schema.json"
 
 
 def _text(name: str) -> dict[str, object]:
@@ -66,23 +70,38 @@ def _identifier(name: str) -> dict[str, object]:
 
 
 def record_schema(
-    framework: Framework | None = None, base_uri: str = BASE_URI
+    framework: Framework | None = None, base_uri: str = BASE_URI, *, version: str | None = None
 ) -> dict[str, object]:
-    """Return the JSON Schema of records: generic, or for one framework version."""
+    """Return the JSON Schema of records: generic, or for one framework version.
+
+    ``version`` asks for an earlier release of a bundled ``framework``, as the
+    manifest records it: the same schema with that release's outcome ids (the
+    validator reads such records the same way). Raises :class:`ValueError` for
+    a version that is not an earlier release of ``framework``.
+    """
+    release = None
+    if framework is not None and version is not None and version != framework.version:
+        release = next((r for r in earlier_releases(framework) if r.version == version), None)
+        if release is None:
+            message = f"{version} is not an earlier release of framework '{framework.id}'"
+            raise ValueError(message)
     if framework is None:
         framework_field: dict[str, object] = {"type": "string", "pattern": whole(ID_PATTERN)}
         version_field: dict[str, object] = {"type": "string", "pattern": whole(VERSION_PATTERN)}
         outcome_field: dict[str, object] = {"type": "string"}
         status_field: dict[str, object] = {"type": "string", "minLength": 1}
-        title = "Personal outcomes record (format version 1)"
+        title = f"Personal outcomes record (format version {RECORD_FORMAT_VERSION})"
     else:
+        ids = framework.outcome_ids
+        if release is not None:
+            ids = tuple(i for i in ids if i in release.outcome_ids)
         framework_field = {"const": framework.id}
-        version_field = {"const": framework.version}
-        outcome_field = {"enum": list(framework.outcome_ids)}
+        version_field = {"const": version or framework.version}
+        outcome_field = {"enum": list(ids)}
         status_field = {"enum": list(framework.review_scale.ids)}
         title = (
-            f"Personal outcomes record (format version 1) for framework "
-            f"'{framework.id}' {framework.version}"
+            f"Personal outcomes record (format version {RECORD_FORMAT_VERSION}) for framework "
+            f"'{framework.id}' {version or framework.version}"
         )
     contribution = {
         "type": "object",
@@ -106,11 +125,12 @@ def record_schema(
             },
             "status": status_field,
             "status_note": _text("status_note"),
+            "perspective": {"enum": list(PERSPECTIVES)},
         },
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": schema_uri(record_schema_name(framework), base_uri),
+        "$id": schema_uri(record_schema_name(framework, version), base_uri),
         "title": title,
         "type": "object",
         "required": list(RECORD_REQUIRED),
@@ -137,7 +157,5 @@ def record_schema(
                 "items": {"$ref": "#/$defs/outcome"},
             },
         },
-        "if": {"required": ["stage"], "properties": {"stage": {"const": REVIEW_STAGE}}},
-        "then": {"properties": {"outcomes": {"items": {"required": ["status"]}}}},
         "$defs": {"outcome": outcome, "contribution": contribution},
     }

@@ -16,9 +16,9 @@ False
 >>> for issue in result.issues:
 ...     print(issue.pointer, issue.code)
 /outcomes/0/outcome unknown-outcome
-/outcomes/0 status-required
+/outcomes/0 status-missing
 >>> print(result.issues[0].message)
-not an outcome id of framework 'adults' 1.0.0; did you mean 'seeing-people'?
+not an outcome id of framework 'adults' 1.1.0; did you mean 'seeing-people'?
 """
 
 from __future__ import annotations

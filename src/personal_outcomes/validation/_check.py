@@ -22,10 +22,13 @@ from attrs import frozen
 from personal_outcomes._codes import (
     DUPLICATE_OUTCOME,
     FUTURE_DATE,
+    QUALITY_NO_WHY,
+    QUALITY_SERVICES_ONLY,
+    QUALITY_STATUS_UNEXPLAINED,
     RETIRED_OUTCOME,
     SCHEMA,
+    STATUS_MISSING,
     STATUS_OUTSIDE_REVIEW,
-    STATUS_REQUIRED,
     UNKNOWN_FRAMEWORK,
     UNKNOWN_OUTCOME,
     IssueCode,
@@ -43,14 +46,16 @@ from personal_outcomes._record_format import (
     MAX_OUTCOMES,
     OUTCOME_FIELDS,
     OUTCOME_REQUIRED,
+    PERSPECTIVES,
     RECORD_FIELDS,
     RECORD_REQUIRED,
     REVIEW_STAGE,
     SPACE_CHARACTERS,
     STAGES,
 )
+from personal_outcomes._releases import Release, earlier_releases
 from personal_outcomes._text import closest, normalise_label
-from personal_outcomes.frameworks import Framework, Registry, manifest
+from personal_outcomes.frameworks import Framework, Registry
 from personal_outcomes.frameworks._registry import _version_key
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -61,6 +66,7 @@ _RECORD_FIELDS: Final = frozenset(RECORD_FIELDS)
 _OUTCOME_FIELDS: Final = frozenset(OUTCOME_FIELDS)
 _STAGES: Final = frozenset(STAGES)
 _CONTRIBUTORS: Final = frozenset(CONTRIBUTORS)
+_PERSPECTIVES: Final = frozenset(PERSPECTIVES)
 _STAGE_LIST: Final = ", ".join(STAGES)
 _CONTRIBUTOR_LIST: Final = ", ".join(CONTRIBUTORS)
 _MESSAGE_CACHE: Final = 4096
@@ -117,9 +123,7 @@ class _FrameworkIndex:
     by_label: dict[str, str]
 
     @classmethod
-    def build(
-        cls, framework: Framework, release: tuple[str, dict[str, object]] | None = None
-    ) -> _FrameworkIndex:
+    def build(cls, framework: Framework, release: Release | None = None) -> _FrameworkIndex:
         """Prepare a framework; with ``release``, as the manifest records an earlier version.
 
         An earlier release had a subset of today's outcomes (ids are never removed
@@ -129,11 +133,9 @@ class _FrameworkIndex:
         outcomes = framework.outcomes
         version = framework.version
         if release is not None:
-            version, entry = release
-            ids = set(entry["outcomes"])  # type: ignore[call-overload]
-            retired_then = set(entry["retired"])  # type: ignore[call-overload]
-            outcomes = tuple(o for o in outcomes if o.id in ids)
-            retired = {o.id: o.replaced_by for o in outcomes if o.id in retired_then}
+            version = release.version
+            outcomes = tuple(o for o in outcomes if o.id in release.outcome_ids)
+            retired = {o.id: o.replaced_by for o in outcomes if o.id in release.retired}
         else:
             retired = {o.id: o.replaced_by for o in outcomes if o.retired}
         by_label: dict[str, str] = {}
@@ -154,27 +156,25 @@ class _FrameworkIndex:
 class Checker:
     """Checks raw records against record format v1 and the frameworks of a registry."""
 
-    def __init__(self, registry: Registry, *, latest_date: dt.date) -> None:
-        """Prepare the frameworks of ``registry``; dates after ``latest_date`` are future."""
+    def __init__(self, registry: Registry, *, latest_date: dt.date, quality: bool = False) -> None:
+        """Prepare the frameworks of ``registry``; dates after ``latest_date`` are future.
+
+        ``quality`` adds the recording-quality hints (warnings) to every record's issues.
+        """
         self.registry = registry
+        self.quality = quality
         self.latest = latest_date.isoformat()
         self.indexes: dict[tuple[str, str | None], _FrameworkIndex] = {}
         for framework in registry:
             index = _FrameworkIndex.build(framework)
             self.indexes[(framework.id, framework.version)] = index
-        recorded = manifest()
         for framework in registry.latest():
             self.indexes[(framework.id, None)] = self.indexes[(framework.id, framework.version)]
             # Records made against an earlier release of a bundled framework stay valid.
-            releases = recorded.get(framework.id, {})
-            entry = releases.get(framework.version)
-            if entry is None or entry["sha256"] != framework.digest:
-                continue  # not the bundled data: only its own versions are known
-            newest = _version_key(framework.version)
-            for version, older in releases.items():
-                if (framework.id, version) not in self.indexes and _version_key(version) < newest:
-                    index = _FrameworkIndex.build(framework, (version, older))
-                    self.indexes[(framework.id, version)] = index
+            for release in earlier_releases(framework):
+                key = (framework.id, release.version)
+                if key not in self.indexes:
+                    self.indexes[key] = _FrameworkIndex.build(framework, release)
         self.known_ids = registry.ids
         self._messages: dict[tuple[str, str, str], str] = {}
 
@@ -415,17 +415,27 @@ class Checker:
                 self._status(status, position, index, stage, found, later, plain)
             elif review:
                 levels = f" (one of: {index.level_list})" if index else ""
-                message = f"stage is review, so every outcome needs a status{levels}"
-                later.append((("outcomes", position), STATUS_REQUIRED, message, None))
-            value = outcome.get("status_note", ABSENT)
-            if value is not ABSENT:
+                message = (
+                    "no status at a review: the outcome is counted as unrated; if it was "
+                    f"discussed, record how far it was achieved{levels}"
+                )
+                later.append((("outcomes", position), STATUS_MISSING, message, None))
+            note = outcome.get("status_note", ABSENT)
+            if note is not ABSENT:
                 _text(
-                    value,
+                    note,
                     ("outcomes", position, "status_note"),
                     MAX_LENGTH["status_note"],
                     found,
                     plain,
                 )
+            value = outcome.get("perspective", ABSENT)
+            if value is not ABSENT and (type(value) is not str or value not in _PERSPECTIVES):
+                path = ("outcomes", position, "perspective")
+                expected = f"one of: {', '.join(PERSPECTIVES)}"
+                found.append((path, SCHEMA, _must_be(expected, value, plain, path), value))
+            if self.quality:
+                _quality(outcome, position, note, later, rated=review and status is not ABSENT)
             if type(outcome_id) is str and type(what) is str:
                 key = (outcome_id, what)
                 first = seen.get(key)
@@ -521,6 +531,33 @@ class Checker:
                 "a status is recorded at a stage other than review; statuses belong to reviews"
             )
             later.append((path, STATUS_OUTSIDE_REVIEW, message, None))
+
+
+def _quality(
+    outcome: dict[str, object], position: int, note: object, later: list[Found], *, rated: bool
+) -> None:
+    """Add the recording-quality hints (``--quality``) of one outcome."""
+    base: Path = ("outcomes", position)
+    if "why_it_matters" not in outcome:
+        message = (
+            "no why_it_matters: the reason an outcome matters, in the person's words, "
+            "guides what support fits"
+        )
+        later.append((base, QUALITY_NO_WHY, message, None))
+    contributions = outcome.get("contributions")
+    if (
+        type(contributions) is list
+        and contributions
+        and all(type(item) is dict and item.get("by") == "services" for item in contributions)
+    ):
+        message = (
+            "every contribution is from services: record what the person, their family "
+            "and friends or the community will do too, where they have a part"
+        )
+        later.append(((*base, "contributions"), QUALITY_SERVICES_ONLY, message, None))
+    if rated and note is ABSENT:
+        message = "a review level without a status_note: say why it was or was not achieved"
+        later.append(((*base, "status"), QUALITY_STATUS_UNEXPLAINED, message, None))
 
 
 def _contributions(value: object, position: int, found: list[Found], plain: PlainCheck) -> None:
@@ -632,6 +669,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     outcome_keys = _OUTCOME_FIELDS
     stages = _STAGES
     contributors = _CONTRIBUTORS
+    perspectives = _PERSPECTIVES
+    quality = checker.quality
     no_space = _NO_SPACE.fullmatch
     space = SPACE_CHARACTERS
     date_shape = _DATE.fullmatch
@@ -756,9 +795,21 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
                     return False
             elif not review or type(status) is not str or status not in levels:
                 return False
-            value = get("status_note", absent)
-            if value is not absent and not (
-                type(value) is str and len(value) <= max_note and value.strip(space)
+            note = get("status_note", absent)
+            if note is not absent and not (
+                type(note) is str and len(note) <= max_note and note.strip(space)
+            ):
+                return False
+            value = get("perspective", absent)
+            if value is not absent and (type(value) is not str or value not in perspectives):
+                return False
+            if quality and (
+                "why_it_matters" not in outcome
+                or (status is not absent and note is absent)
+                or (
+                    contributions is not absent
+                    and all(item["by"] == "services" for item in contributions)
+                )
             ):
                 return False
             if pairs is not None:

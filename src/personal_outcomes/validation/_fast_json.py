@@ -37,6 +37,7 @@ from personal_outcomes.validation._check import Checker
 _CACHE_LIMIT = 100_000
 _Contributor = Literal["person", "family-and-friends", "community", "services"]
 _Stage = Literal["assessment", "support-planning", "review"]
+_Perspective = Literal["person", "family", "representative", "practitioner", "agreed"]
 
 
 _What = Annotated[str, Meta(min_length=1, max_length=MAX_LENGTH["what"])]
@@ -63,6 +64,7 @@ class _Outcome(Struct, forbid_unknown_fields=True):
     ) = UNSET
     status: str | UnsetType = UNSET
     status_note: _Note | UnsetType = UNSET
+    perspective: _Perspective | UnsetType = UNSET
 
 
 class _Record(Struct, forbid_unknown_fields=True):
@@ -97,6 +99,7 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
     context_key = re.compile(CONTEXT_KEY_PATTERN).fullmatch
     good_keys: set[str] = set()
     review_stage = REVIEW_STAGE
+    quality = checker.quality
 
     def check(line: bytes) -> str | None:
         try:
@@ -154,6 +157,15 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
                 return None
             note = outcome.status_note
             if note is not UNSET and (note.isspace() or (bom in note and not note.strip(space))):
+                return None
+            if quality and (
+                why is UNSET
+                or (status is not UNSET and note is UNSET)
+                or (
+                    contributions is not UNSET
+                    and all(item.by == "services" for item in contributions)
+                )
+            ):
                 return None
             if pairs is not None:
                 pair = (outcome_id, what)

@@ -47,8 +47,13 @@ _worker: Engine | None = None
 
 def _start_worker(settings: tuple[object, ...]) -> None:
     global _worker  # noqa: PLW0603 (one validator per worker process)
-    registry, today, include_values = settings
-    _worker = Engine(registry, today=today, include_values=include_values)  # type: ignore[arg-type]
+    registry, today, include_values, quality = settings
+    _worker = Engine(
+        registry,  # type: ignore[arg-type]
+        today=today,  # type: ignore[arg-type]
+        include_values=include_values,  # type: ignore[arg-type]
+        quality=quality,  # type: ignore[arg-type]
+    )
 
 
 #: An issue as sent from a worker: (line, column, record_id, pointer, code, severity,
@@ -158,7 +163,7 @@ def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
             start = end
 
 
-def _result(row: _ResultRow, source: str) -> RecordResult:
+def _result(row: _ResultRow, source: str, *, strict: bool) -> RecordResult:
     """Build a worker's result, numbered within its chunk."""
     number, line, record_id, spoiled, issues = row
     return RecordResult(
@@ -182,6 +187,7 @@ def _result(row: _ResultRow, source: str) -> RecordResult:
             for at, column, record_id, pointer, code, severity, message, value in issues
         ),
         spoiled=spoiled,
+        strict=strict,
     )
 
 
@@ -229,7 +235,7 @@ def scan_parallel(
     sizes = [_size_for_workers(source) for source in plan.sources]
     chunks = max((-(-size // CHUNK_BYTES) for size in sizes if size is not None), default=0)
     workers = min(jobs, usable_cores(), chunks)
-    settings = (engine.registry, engine.today, engine.include_values)
+    settings = (engine.registry, engine.today, engine.include_values, engine.quality)
     with contextlib.ExitStack() as stack:
         pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
         for source, size in zip(plan.sources, sizes, strict=True):
@@ -262,7 +268,7 @@ def _scan_file(
                 source=name,
                 records=count,
                 lines=lines,
-                results=tuple(_result(row, name) for row in flagged),
+                results=tuple(_result(row, name, strict=engine.strict) for row in flagged),
                 keys=tuple(keys),
                 places=tuple(places),
                 continued=start > 0,

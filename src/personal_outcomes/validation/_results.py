@@ -9,10 +9,17 @@ from typing import Final
 import attrs
 from attrs import frozen
 
-from personal_outcomes._codes import ERROR, IssueCode, Severity
+from personal_outcomes._codes import ERROR, ISSUE_CODES, QUALITY_CODES, IssueCode, Severity
 from personal_outcomes._record_format import SAFE_RECORD_ID
 from personal_outcomes.errors import NotValidError
 from personal_outcomes.records import OutcomesRecord
+
+# The warnings that ``strict`` counts as errors: all but the recording-quality hints.
+_STRICT_WARNINGS: Final = frozenset(
+    code
+    for code, severity in ISSUE_CODES.items()
+    if severity != ERROR and code not in QUALITY_CODES
+)
 
 #: The longest value shown with ``include_values`` (longer ones are cut, marked ``…``).
 VALUE_LIMIT: Final = 200
@@ -112,8 +119,9 @@ class Issue:
 class RecordResult:
     """The outcome of checking one record (or of failing to read a file).
 
-    ``index`` is ``None`` only for a file that could not be read at all.
-    ``data`` is the record as read (``None`` when it could not be read).
+    ``index`` is ``None`` only for a fault of a file rather than a record (a file
+    that could not be read, an empty file...). ``data`` is the record as read
+    (``None`` when it could not be read).
     """
 
     source: str
@@ -125,15 +133,18 @@ class RecordResult:
     #: The record lacks a field that the whole file lacks (a CSV column missing
     #: from the header); that error is reported once, with the file's first record.
     spoiled: bool = False
+    #: Checked with ``strict``: a warning (but a recording-quality hint) makes the
+    #: record invalid too.
+    strict: bool = False
 
     @property
     def valid(self) -> bool:
-        """Say whether the record has no errors (warnings allowed)."""
-        return (
-            self.index is not None
-            and not self.spoiled
-            and all(i.severity != ERROR for i in self.issues)
-        )
+        """Say whether the record has no errors (warnings allowed, unless ``strict``)."""
+        if self.index is None or self.spoiled:
+            return False
+        if self.strict:
+            return all(i.severity != ERROR and i.code not in _STRICT_WARNINGS for i in self.issues)
+        return all(i.severity != ERROR for i in self.issues)
 
     def record(self) -> OutcomesRecord:
         """Return the record as a typed object; only for a valid record.

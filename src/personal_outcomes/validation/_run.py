@@ -240,6 +240,7 @@ def _moved(result: RecordResult, records: int, lines: int) -> RecordResult:
         ),
         data=result.data,
         spoiled=result.spoiled,
+        strict=result.strict,
     )
 
 
@@ -352,13 +353,25 @@ class Engine:
     """Checks records as readers produce them, and keeps a run's counts and ids."""
 
     def __init__(
-        self, registry: Registry, *, today: dt.date | None = None, include_values: bool = False
+        self,
+        registry: Registry,
+        *,
+        today: dt.date | None = None,
+        include_values: bool = False,
+        strict: bool = False,
+        quality: bool = False,
     ) -> None:
-        """Prepare the checks for ``registry`` (``today``: None for the current date)."""
+        """Prepare the checks for ``registry`` (``today``: None for the current date).
+
+        ``strict`` counts warnings (but the quality hints) as errors for validity;
+        ``quality`` adds the recording-quality hints.
+        """
         self.registry = registry
         self.today = today
         self.include_values = include_values
-        self.checker = Checker(registry, latest_date=today or latest_date_today())
+        self.strict = strict
+        self.quality = quality
+        self.checker = Checker(registry, latest_date=today or latest_date_today(), quality=quality)
         self.quick = make_quick_check(self.checker)
         self.line_check = make_line_check(self.checker)
 
@@ -377,6 +390,7 @@ class Engine:
                 record_id=safe_id(data.get("record_id")),  # type: ignore[attr-defined]
                 issues=(),
                 data=data,
+                strict=self.strict,
             )
         return self.full(raw, source)
 
@@ -417,6 +431,7 @@ class Engine:
             issues=tuple(issues),
             data=data,
             spoiled=bool(raw.suppressed),
+            strict=self.strict,
         )
 
     def file_fault(self, raw: RawRecord, source: str) -> RecordResult:
@@ -592,6 +607,7 @@ class Engine:
                 record_id=safe_id(record_id),
                 issues=(),
                 data=raw.data,
+                strict=self.strict,
             )
             if first is not None:
                 result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
@@ -637,6 +653,7 @@ class Engine:
                     line=line + offset if line else None,
                     record_id=safe_id(key),
                     issues=(),
+                    strict=self.strict,
                 )
                 earlier = seen[key] if key in before else firsts[key]
                 results[number] = self.duplicate(result, _unpack(earlier, run.sources), key)

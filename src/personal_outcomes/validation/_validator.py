@@ -61,6 +61,9 @@ class Validator:
     the current date in UTC+14, the latest anywhere on Earth) is the last date
     that is not in the future. ``include_values`` adds each offending value to
     its issue, for local debugging only: the values are personal data.
+    ``strict`` makes every warning but the recording-quality hints count as an
+    error for :attr:`RecordResult.valid` and the report's counts (the issues keep
+    their severity); ``quality`` adds those hints (``quality-*`` warnings).
 
     >>> from personal_outcomes import Validator
     >>> Validator()
@@ -73,12 +76,16 @@ class Validator:
         *,
         today: dt.date | None = None,
         include_values: bool = False,
+        strict: bool = False,
+        quality: bool = False,
     ) -> None:
         """Prepare the checks for ``registry`` (default: the bundled frameworks)."""
         self._engine = Engine(
             registry if registry is not None else bundled(),
             today=today,
             include_values=include_values,
+            strict=strict,
+            quality=quality,
         )
 
     @property
@@ -95,6 +102,16 @@ class Validator:
     def include_values(self) -> bool:
         """Whether issues carry the offending values."""
         return self._engine.include_values
+
+    @property
+    def strict(self) -> bool:
+        """Whether warnings (but the quality hints) make a record invalid."""
+        return self._engine.strict
+
+    @property
+    def quality(self) -> bool:
+        """Whether the recording-quality hints are reported."""
+        return self._engine.quality
 
     def __repr__(self) -> str:
         """Say how many frameworks the validator knows."""
@@ -184,9 +201,13 @@ def validate_record(
     *,
     today: dt.date | None = None,
     include_values: bool = False,
+    strict: bool = False,
+    quality: bool = False,
 ) -> RecordResult:
     """Check one record; for many, build a :class:`Validator` once and reuse it."""
-    validator = Validator(registry, today=today, include_values=include_values)
+    validator = Validator(
+        registry, today=today, include_values=include_values, strict=strict, quality=quality
+    )
     return validator.validate_record(record)
 
 
@@ -197,9 +218,13 @@ def iter_validate(
     input_format: str | None = None,
     today: dt.date | None = None,
     include_values: bool = False,
+    strict: bool = False,
+    quality: bool = False,
 ) -> Iterator[RecordResult]:
     """Check every record of some files lazily, yielding one result per record."""
-    validator = Validator(registry, today=today, include_values=include_values)
+    validator = Validator(
+        registry, today=today, include_values=include_values, strict=strict, quality=quality
+    )
     return validator.iter_validate(sources, input_format=input_format)
 
 
@@ -211,7 +236,11 @@ def validate_files(
     today: dt.date | None = None,
     include_values: bool = False,
     max_issues: int | None = None,
+    strict: bool = False,
+    quality: bool = False,
 ) -> Report:
     """Check files and return a :class:`Report` with exact counts."""
-    validator = Validator(registry, today=today, include_values=include_values)
+    validator = Validator(
+        registry, today=today, include_values=include_values, strict=strict, quality=quality
+    )
     return validator.validate_files(sources, input_format=input_format, max_issues=max_issues)
