@@ -68,11 +68,12 @@ def _schema_valid(data: object) -> bool | None:
     """The per-framework schema's verdict, or None when no framework schema applies."""
     if not isinstance(data, dict):
         return None
-    framework = data.get("framework")
-    if (framework, None) not in SCHEMAS:
+    framework, version = data.get("framework"), data.get("framework_version")
+    if not isinstance(framework, str) or (framework, None) not in SCHEMAS:
         return None
     # A version that is not known: the newest schema, whose const rejects it.
-    schema = SCHEMAS.get((framework, data.get("framework_version")), SCHEMAS[(framework, None)])  # type: ignore[arg-type]
+    newest = SCHEMAS[(framework, None)]
+    schema = SCHEMAS.get((framework, version), newest) if isinstance(version, str) else newest
     return schema.is_valid(data)
 
 
