@@ -128,6 +128,7 @@ DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2026, 11, 1)).
     dt.date.isoformat
 )
 CONTRIBUTORS = st.sampled_from(["person", "family-and-friends", "community", "services"])
+PERSPECTIVES = st.sampled_from(["person", "family", "representative", "practitioner", "agreed"])
 
 
 @st.composite
@@ -156,6 +157,8 @@ def records(draw: st.DrawFn, words: st.SearchStrategy[str] = WORDS) -> dict[str,
             outcome["status"] = draw(st.sampled_from(framework.review_scale.ids))
             if draw(st.booleans()):
                 outcome["status_note"] = draw(words)
+        if draw(st.booleans()):
+            outcome["perspective"] = draw(PERSPECTIVES)
         outcomes.append(outcome)
     record: dict[str, object] = {
         "record_id": draw(IDENTIFIERS),
