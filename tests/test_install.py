@@ -96,9 +96,9 @@ def _installed(environment: Path, *install: str | Path, place: Path) -> str:
         printed = _run(environment / "bin" / "python", "-c", CHECK, place, cwd=outside)
         listed = _run(environment / "bin" / "personal-outcomes", "list", cwd=outside)
         assert listed.splitlines()[1:] == [
-            "adults      1.0.0          15  Outcomes important to adults living in the community",
-            "care-homes  1.0.0          20  Outcomes important to people living in care homes",
-            "carers      1.0.0          14  Outcomes important to unpaid carers",
+            "adults      1.1.0          15  Outcomes important to adults living in the community",
+            "care-homes  1.1.0          20  Outcomes important to people living in care homes",
+            "carers      1.1.0          14  Outcomes important to unpaid carers",
         ]
     finally:
         _run(*pip, "uninstall", "--quiet", "--yes", "personal-outcomes")
@@ -127,6 +127,9 @@ def test_wheel_contents(dist: Path) -> None:
         "personal_outcomes/schemas/records/adults-1.0.0.schema.json",
         "personal_outcomes/schemas/records/carers-1.0.0.schema.json",
         "personal_outcomes/schemas/records/care-homes-1.0.0.schema.json",
+        "personal_outcomes/schemas/records/adults-1.1.0.schema.json",
+        "personal_outcomes/schemas/records/carers-1.1.0.schema.json",
+        "personal_outcomes/schemas/records/care-homes-1.1.0.schema.json",
         "personal_outcomes/py.typed",
     ):
         assert expected in names
