@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from factories import TODAY
 from personal_outcomes import bundled
 from personal_outcomes._formats import read_jsonl
+from personal_outcomes._formats._csv import read_csv
 from personal_outcomes.validation import Issue, Partial, RecordResult
 from personal_outcomes.validation._run import Engine, Run, Segment, check_segment
 from strategies import mutated_records, records
@@ -362,3 +363,29 @@ def test_the_mixed_file_cut_in_three() -> None:
         ),
     )
     assert absorbed == _scanned(engine, [MIXED])
+
+
+def test_a_slice_of_another_format_carries_its_file_s_own_faults() -> None:
+    """A fault of the file itself (here a CSV header with faults and no rows) is no record.
+
+    Slices of any format merge the same way: the fault's result has no index, is not
+    counted as a record, and comes after the records of its segment.
+    """
+    engine = ENGINES[False]
+    empty_header = io.BytesIO(b"record_id,framework,bogus\n")
+    raws = read_csv(empty_header, "h.csv")
+    segment = check_segment(engine, raws, "h.csv", lines=1, continued=False)
+    assert (segment.records, [r.index for r in segment.results]) == (0, [None])
+    good = io.BytesIO(MIXED_LINES[0] + b"\n")
+    first = check_segment(engine, read_jsonl(good, "a"), "a", lines=1, continued=False)
+    run = Run()
+    results = [
+        *engine.absorb(Partial(segments=(first,)), run),
+        *engine.absorb(Partial(segments=(segment,)), run),
+    ]
+    assert [(r.source, r.index) for r in results] == [("h.csv", None)]
+    assert [i.record for i in results[0].issues] == [None] * len(results[0].issues)
+    assert (run.records, run.valid, run.errors) == (1, 1, len(results[0].issues))
+    # The engine reports such a fault the same way when asked to check it alone.
+    raw = next(iter(read_csv(io.BytesIO(b"record_id,framework,bogus\n"), "h.csv")))
+    assert engine.check_raw(raw, "h.csv") == results[0]

@@ -120,3 +120,16 @@ def test_a_framework_that_is_not_the_bundled_data_knows_only_its_own_versions(
             f"framework 'adults' has no such version (known: {newest}, 9.0.0)",
         )
     ]
+
+
+def test_a_loaded_copy_of_an_earlier_version_is_used_as_it_is(tmp_path: Path) -> None:
+    """A registry that holds a file of an earlier version checks against that file."""
+    text = (DATA / "frameworks" / "minimal.yaml").read_text(encoding="utf-8")
+    (tmp_path / "adults.yaml").write_text(text.replace("id: local-test", "id: adults"))
+    registry = bundled().with_directory(tmp_path)
+    assert registry.versions("adults") == ("1.0.0", bundled().get("adults").version)
+    validator = Validator(registry=registry, today=TODAY)
+    local_outcome = registry.get("adults", "1.0.0").outcomes[0].id
+    assert _issues(_record(local_outcome, framework_version="1.0.0"), validator) == []
+    ((code, _),) = _issues(_record("seeing-people", framework_version="1.0.0"), validator)
+    assert code == "unknown-outcome"
