@@ -20,6 +20,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from personal_outcomes import bundled
+from personal_outcomes._releases import earlier_releases
 from personal_outcomes.schemas import record_schema
 
 
@@ -29,10 +30,13 @@ def build_validators() -> tuple[
     """Return validators by (framework, version), and by framework for its newest version."""
     registry = bundled()
     by_version = {
-        (framework.id, framework.version): Draft202012Validator(
-            record_schema(framework), format_checker=Draft202012Validator.FORMAT_CHECKER
+        (framework.id, version): Draft202012Validator(
+            record_schema(framework, version=version),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
-        for framework in registry
+        for framework in registry.latest()
+        # The newest version, and the published schemas of earlier releases.
+        for version in (framework.version, *(r.version for r in earlier_releases(framework)))
     }
     newest = {
         framework.id: by_version[framework.id, framework.version] for framework in registry.latest()

@@ -1,15 +1,16 @@
-"""Baseline: pydantic v2 models of record format v1, validating JSON Lines, as a whole process.
+"""Baseline: pydantic v2 models of record format 1.1, validating JSON Lines, as a whole process.
 
 The models are built at start-up from the bundled frameworks with
-``pydantic.create_model`` (framework ids, outcome ids and review levels are data):
-one record model per framework and stage group, joined in a discriminated union on
-``framework`` and, inside it, on ``stage`` (at ``review`` every outcome's ``status``
-is required). Everything is strict, unknown keys are forbidden, and the strings carry
-the format's limits (lengths, non-blank text, identifiers without spaces, context
-keys, real ``YYYY-MM-DD`` dates). Each line goes straight from JSON to a model with
-``TypeAdapter.validate_json``; on failure the error list is built (every error
-pydantic reports) and the line is parsed once more only to index its ``record_id``,
-so duplicate ids are found as ``personal-outcomes validate`` finds them.
+``pydantic.create_model`` (framework ids, versions, outcome ids and review levels are
+data): one record model per framework, joined in a discriminated union on
+``framework``; a record may name the newest version or an earlier release (the outcome
+ids are the newest version's, a superset). Everything is strict, unknown keys are
+forbidden, and the strings carry the format's limits (lengths, non-blank text,
+identifiers without spaces, context keys, real ``YYYY-MM-DD`` dates). Each line goes
+straight from JSON to a model with ``TypeAdapter.validate_json``; on failure the error
+list is built (every error pydantic reports) and the line is parsed once more only to
+index its ``record_id``, so duplicate ids are found as ``personal-outcomes validate``
+finds them.
 
     python benchmarks/baseline_pydantic.py benchmarks/_data/records-100k.jsonl
 
@@ -43,9 +44,10 @@ from personal_outcomes._record_format import (
     MAX_CONTRIBUTIONS,
     MAX_LENGTH,
     MAX_OUTCOMES,
-    REVIEW_STAGE,
+    PERSPECTIVES,
     STAGES,
 )
+from personal_outcomes._releases import earlier_releases
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -81,10 +83,10 @@ Context = Annotated[
 ]
 
 
-def _outcome_model(framework: Framework, *, review: bool) -> type[BaseModel]:
+def _outcome_model(framework: Framework) -> type[BaseModel]:
     status = _literal(framework.review_scale.ids)
     return create_model(
-        f"Outcome_{framework.id}_{'review' if review else 'other'}",
+        f"Outcome_{framework.id}",
         __config__=STRICT,
         outcome=(_literal(framework.outcome_ids), ...),
         what_matters=(_text("what_matters"), ...),
@@ -93,22 +95,24 @@ def _outcome_model(framework: Framework, *, review: bool) -> type[BaseModel]:
             Annotated[list[Contribution], Field(min_length=1, max_length=MAX_CONTRIBUTIONS)] | None,
             None,
         ),
-        status=(status, ...) if review else (status | None, None),
+        status=(status | None, None),
         status_note=(_text("status_note") | None, None),
+        perspective=(_literal(PERSPECTIVES) | None, None),
     )
 
 
-def _record_model(framework: Framework, stages: tuple[str, ...], *, review: bool) -> object:
-    outcome = _outcome_model(framework, review=review)
+def _record_model(framework: Framework) -> type[BaseModel]:
+    outcome = _outcome_model(framework)
+    versions = (framework.version, *(r.version for r in earlier_releases(framework)))
     return create_model(
-        f"Record_{framework.id}_{'review' if review else 'other'}",
+        f"Record_{framework.id}",
         __config__=STRICT,
         record_id=(_identifier("record_id"), ...),
         framework=(Literal[framework.id], ...),
-        framework_version=(Literal[framework.version] | None, None),
+        framework_version=(_literal(versions) | None, None),
         person_id=(_identifier("person_id"), ...),
         recorded_on=(dt.date, ...),
-        stage=(_literal(stages), ...),
+        stage=(_literal(STAGES), ...),
         context=(Context | None, None),
         notes=(_text("notes") | None, None),
         outcomes=(
@@ -120,17 +124,7 @@ def _record_model(framework: Framework, stages: tuple[str, ...], *, review: bool
 
 def record_adapter() -> TypeAdapter[Any]:
     """Return one adapter for records of every bundled framework (newest versions)."""
-    others = tuple(stage for stage in STAGES if stage != REVIEW_STAGE)
-    per_framework = [
-        Annotated[
-            Union[  # noqa: UP007 (a union built from data)
-                _record_model(framework, (REVIEW_STAGE,), review=True),
-                _record_model(framework, others, review=False),
-            ],
-            Field(discriminator="stage"),
-        ]
-        for framework in bundled().latest()
-    ]
+    per_framework = [_record_model(framework) for framework in bundled().latest()]
     return TypeAdapter(
         Annotated[Union[tuple(per_framework)], Field(discriminator="framework")]  # noqa: UP007
     )

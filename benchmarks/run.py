@@ -774,8 +774,10 @@ Each contender also runs by itself, e.g.
 
 - **Data**: `generate.py` with seed 2026: records of the three bundled frameworks, 1 to 6
   outcomes each, about 10% with one fault of the kinds integrators see (unknown outcome id,
-  missing field, impossible date, status missing at review, unknown key, wrong type,
-  duplicated `record_id`). The smaller files are prefixes of the larger ones.
+  missing field, impossible date, status missing at review (a warning since record format
+  1.1), unknown key, wrong type, duplicated `record_id`); the data names the frameworks'
+  version 1.0.0, an earlier release every contender accepts. The smaller files are prefixes
+  of the larger ones.
 - **Contenders**, each a whole process started afresh, so interpreter start-up, imports and
   building schemas or models are part of its time:
   - `personal-outcomes validate FILE`, every check on (schema, framework-aware checks,
@@ -784,13 +786,13 @@ Each contender also runs by itself, e.g.
   - `baseline_jsonschema.py`, the obvious integrator's code: one reused
     `jsonschema.Draft202012Validator` per framework with
     `format_checker=Draft202012Validator.FORMAT_CHECKER`, built once from the per-framework
-    record schemas (`personal_outcomes.schemas.record_schema`); `json.loads` per
+    record schemas of each release (`personal_outcomes.schemas.record_schema`); `json.loads` per
     line; every error collected with `iter_errors`; duplicate ids found with a set.
-  - `baseline_pydantic.py`: pydantic v2 models equivalent to record format v1, built from the
-    bundled frameworks with `create_model`: strict, `extra="forbid"`, the format's string
-    limits, outcome ids and review levels as `Literal`s, a discriminated union on `framework`
-    and inside it on `stage` (status required at review); `TypeAdapter.validate_json` per
-    line; every error listed; duplicate ids found with a set.
+  - `baseline_pydantic.py`: pydantic v2 models equivalent to record format 1.1, built from
+    the bundled frameworks with `create_model`: strict, `extra="forbid"`, the format's string
+    limits, versions, outcome ids, review levels and perspectives as `Literal`s, a
+    discriminated union on `framework`; `TypeAdapter.validate_json` per line; every error
+    listed; duplicate ids found with a set.
   - `floor_orjson.py`: parsing alone (`orjson.loads` per line and a set of ids): the floor
     under any validator written in Python.
 - **Time**: wall clock from the start of the process to its exit. On the empty, {small} and
