@@ -3,6 +3,7 @@ cannot be listed, slices read short, bounded caches, and values too big to show.
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing.pool
 import os
@@ -12,6 +13,8 @@ import pytest
 
 from factories import TODAY, outcome_record, record
 from personal_outcomes import Validator, bundled, validate_files, validate_record
+from personal_outcomes._formats import read_jsonl
+from personal_outcomes._formats._raw import RawRecord
 from personal_outcomes.validation import (
     FileSummary,
     Issue,
@@ -249,3 +252,16 @@ def test_a_value_too_large_to_show_is_described() -> None:
             "a value of type list too large or deep to show",
         )
     ]
+
+
+def test_a_line_proven_clean_is_a_raw_record_with_every_default() -> None:
+    """The fast path builds its raw records in C: they equal the named tuple's own."""
+    lines = io.BytesIO(b'{"a": 1}\n\n{"b": 2}\r\n')
+    raws = list(read_jsonl(lines, "x", line_check=lambda line: "id-" + line.decode()[2]))
+    assert raws == [
+        RawRecord(0, 1, None, None, clean_id="id-a"),
+        RawRecord(1, 3, None, None, clean_id="id-b"),
+    ]
+    assert all(type(raw) is RawRecord for raw in raws)
+    assert raws[0].suppressed == frozenset()
+    assert raws[0].problems == ()

@@ -75,6 +75,8 @@ MAX_LINE_BYTES: Final = 16 * 1024 * 1024
 _SKIP_BYTES: Final = 64 * 1024
 
 _SPACE: Final = re.compile(r"[ \t\r\n]*+").match
+_new: Final = tuple.__new__
+_NONE: Final[frozenset[str]] = frozenset()
 _LF: Final = 0x0A
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 # UTF-8 continuation bytes: deleting them leaves one byte per character.
@@ -141,7 +143,9 @@ def read_jsonl(
         if line_check is not None and not extra:
             clean_id = line_check(line)
             if clean_id is not None:
-                yield RawRecord(index, number, column, None, clean_id=clean_id)
+                # Built in C (tuple.__new__), not through the named tuple's __new__:
+                # one is made for every clean line.
+                yield _new(RawRecord, (index, number, column, None, None, (), _NONE, clean_id))
                 index += 1
                 continue
         try:

@@ -562,6 +562,7 @@ class Engine:
         quick = self.quick
         seen = run.seen
         file_number = run.start_file(source)
+        base = file_number * _SHIFT
         tick = run.on_progress
         for raw in raws:
             run.records += 1
@@ -596,7 +597,8 @@ class Engine:
             # A clean record: only its id can still be wrong.
             first = seen.get(record_id)  # type: ignore[call-overload]
             if first is None:
-                seen[record_id] = _pack(file_number, raw.index, raw.line)  # type: ignore[index]
+                # _pack(file_number, raw.index, raw.line), written out: once per record.
+                seen[record_id] = (base + raw.index) * _SHIFT + (raw.line or 0)  # type: ignore[index]
                 run.valid += 1
                 if not every:
                     continue
