@@ -163,18 +163,19 @@ def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
             start = end
 
 
-def _result(row: _ResultRow, source: str, *, strict: bool) -> RecordResult:
-    """Build a worker's result, numbered within its chunk."""
+def _result(row: _ResultRow, source: str, *, strict: bool, first: int, offset: int) -> RecordResult:
+    """Build a worker's result at its place: ``first`` records and ``offset`` lines on."""
     number, line, record_id, spoiled, issues = row
+    number += first
     return RecordResult(
         source=source,
         index=number,
-        line=line,
+        line=None if line is None else line + offset,
         record_id=record_id,
         issues=tuple(
             Issue(
                 source=source,
-                line=at,
+                line=None if at is None else at + offset,
                 column=column,
                 record=number,
                 record_id=record_id,
@@ -264,18 +265,23 @@ def _scan_file(
         for start, (lines, count, keys, places, flagged, stopped) in zip(
             (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
         ):
+            # Each flagged record is built once, where the run will place it.
+            first, offset = engine.where_next(name, run, continued=start > 0)
             segment = Segment(
                 source=name,
                 records=count,
                 lines=lines,
-                results=tuple(_result(row, name, strict=engine.strict) for row in flagged),
+                results=tuple(
+                    _result(row, name, strict=engine.strict, first=first, offset=offset)
+                    for row in flagged
+                ),
                 keys=tuple(keys),
                 places=tuple(places),
                 continued=start > 0,
                 complete=not stopped,
             )
             started = True
-            yield from engine.absorb(Partial(segments=(segment,)), run)
+            yield from engine.absorb_placed(segment, run)
             if run.on_progress is not None:
                 run.on_progress(run)
     except OSError as err:  # the file could not be read to its end

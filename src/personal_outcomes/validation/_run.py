@@ -625,19 +625,44 @@ class Engine:
         for segment in partial.segments:
             yield from self._absorb_segment(segment, run)
 
-    def _absorb_segment(self, segment: Segment, run: Run) -> Iterator[RecordResult]:
+    @staticmethod
+    def where_next(source: str, run: Run, *, continued: bool) -> tuple[int, int]:
+        """Return the records and lines of ``source`` the run holds before its next slice."""
+        if continued and run.sources and run.sources[-1] == source:
+            return run.file_records, run.file_lines
+        return 0, 0
+
+    def absorb_placed(self, segment: Segment, run: Run) -> Iterator[RecordResult]:
+        """Absorb one segment whose results are already numbered where the run puts them.
+
+        For ``--jobs``, which builds each flagged record once, at its place
+        (:meth:`where_next`), rather than building it and then moving it.
+        """
+        yield from self._absorb_segment(segment, run, placed=True)
+
+    def _absorb_segment(
+        self, segment: Segment, run: Run, *, placed: bool = False
+    ) -> Iterator[RecordResult]:
         if segment.continued and run.sources and run.sources[-1] == segment.source:
             file_number = len(run.sources) - 1
         else:
             file_number = run.start_file(segment.source)
         first, offset = run.file_records, run.file_lines
-        results = {
-            result.index: _moved(result, first, offset)
-            for result in segment.results
-            if result.index is not None
-        }
-        # The faults of the file itself (no record), after its records.
-        faults = [_moved(result, 0, offset) for result in segment.results if result.index is None]
+        if placed:
+            results = {
+                result.index - first: result
+                for result in segment.results
+                if result.index is not None
+            }
+            faults = [result for result in segment.results if result.index is None]
+        else:
+            results = {
+                result.index: _moved(result, first, offset)
+                for result in segment.results
+                if result.index is not None
+            }
+            # The faults of the file itself (no record), after its records.
+            faults = [_moved(r, 0, offset) for r in segment.results if r.index is None]
         seen = run.seen
         base = _pack(file_number, first, offset)
         keys = segment.keys
