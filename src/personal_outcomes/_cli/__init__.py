@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from personal_outcomes._cli import _list, _schema, _show, _validate
+from personal_outcomes._cli import _list, _schema, _show, _summarise, _validate
 from personal_outcomes._cli._command import (
     EXIT_USAGE,
     Command,
@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     _list.COMMAND,
     _show.COMMAND,
     _validate.COMMAND,
+    _summarise.COMMAND,
     _schema.COMMAND,
 )
 

@@ -1,0 +1,36 @@
+"""Using information: summaries of validated records, by group.
+
+Collating personal outcomes is the third practice component of the approach
+("using information"): teams, services and commissioners learn from what people
+said mattered and what happened. :func:`summarise` counts, per framework, category
+and outcome, the mentions, the distinct persons and the review levels reached; a
+:class:`Summary` streams and merges.
+"""
+
+from __future__ import annotations
+
+from personal_outcomes.summaries._summary import (
+    GROUP_FIELDS,
+    PERIODS,
+    Grouping,
+    Period,
+    Summary,
+    SummaryRow,
+    period_of,
+    summarise,
+)
+
+__all__ = [
+    "GROUP_FIELDS",
+    "PERIODS",
+    "Grouping",
+    "Period",
+    "Summary",
+    "SummaryRow",
+    "period_of",
+    "summarise",
+]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
