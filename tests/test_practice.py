@@ -145,10 +145,14 @@ def test_quality_hints_are_placed_at_their_field() -> None:
     ]
     messages = [i.message for i in validate_record(data, today=TODAY, quality=True).issues]
     assert messages == [
-        "no why_it_matters: the reason an outcome matters, in the person's words, "
-        "guides what support fits",
-        "every contribution is from services: record what the person, their family and "
-        "friends or the community will do too, where they have a part",
+        (
+            "no why_it_matters: the reason an outcome matters, in the person's words, "
+            "guides what support fits"
+        ),
+        (
+            "every contribution is from services: record what the person, their family and "
+            "friends or the community will do too, where they have a part"
+        ),
         "a review level without a status_note: say why it was or was not achieved",
     ]
 
