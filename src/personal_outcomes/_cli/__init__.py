@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from personal_outcomes._cli import _list, _schema, _show, _summarise, _validate
+from personal_outcomes._cli import _journeys, _list, _schema, _show, _summarise, _validate
 from personal_outcomes._cli._command import (
     EXIT_USAGE,
     Command,
@@ -34,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     _show.COMMAND,
     _validate.COMMAND,
     _summarise.COMMAND,
+    _journeys.COMMAND,
     _schema.COMMAND,
 )
 

@@ -4,11 +4,13 @@ Collating personal outcomes is the third practice component of the approach
 ("using information"): teams, services and commissioners learn from what people
 said mattered and what happened. :func:`summarise` counts, per framework, category
 and outcome, the mentions, the distinct persons and the review levels reached; a
-:class:`Summary` streams and merges.
+:class:`Summary` streams and merges. :func:`journeys` follows each person's outcomes
+from their start to their next review, and :class:`Journeys` streams and merges too.
 """
 
 from __future__ import annotations
 
+from personal_outcomes.summaries._journeys import JourneyRow, Journeys, journeys
 from personal_outcomes.summaries._summary import (
     GROUP_FIELDS,
     PERIODS,
@@ -24,9 +26,12 @@ __all__ = [
     "GROUP_FIELDS",
     "PERIODS",
     "Grouping",
+    "JourneyRow",
+    "Journeys",
     "Period",
     "Summary",
     "SummaryRow",
+    "journeys",
     "period_of",
     "summarise",
 ]

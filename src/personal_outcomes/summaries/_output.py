@@ -1,4 +1,4 @@
-"""Summary rows as a terminal table, CSV, Markdown or JSON, and files written whole.
+"""Summary and journey rows as a terminal table, CSV, Markdown or JSON; files written whole.
 
 CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) are written with a leading apostrophe, as
@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final, Literal, TextIO
 
+from personal_outcomes.summaries._journeys import JourneyRow
 from personal_outcomes.summaries._summary import SummaryRow
 
 OutputFormat = Literal["table", "csv", "json", "markdown"]
@@ -28,7 +29,7 @@ SUPPRESSED: Final = "*"
 _NOT_RECORDED: Final = "(not recorded)"
 
 
-def level_ids(rows: Sequence[SummaryRow]) -> list[str]:
+def level_ids(rows: Sequence[SummaryRow | JourneyRow]) -> list[str]:
     """Return the review level ids of the rows' frameworks, in order, each once."""
     seen: dict[str, None] = {}
     for row in rows:
@@ -120,6 +121,72 @@ def write_table(rows: Sequence[SummaryRow], fields: Sequence[str], out: TextIO) 
     for line in [shown, *body]:
         cells = [
             cell.rjust(width) if i >= first_count else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def journey_header(fields: Sequence[str], levels: Sequence[str]) -> list[str]:
+    """Return the column names of a table of journey rows."""
+    return [
+        *fields,
+        "framework",
+        "outcome",
+        "starts",
+        *levels,
+        "unrated",
+        "no_review",
+        "median_days",
+    ]
+
+
+def journey_table_rows(rows: Sequence[JourneyRow]) -> Iterator[list[str]]:
+    """Yield every journey row as text cells (group values, names, counts, median days).
+
+    A median of ``None`` (no start reached a review) is an empty cell.
+    """
+    levels = level_ids(rows)
+    for row in rows:
+        group = [value if value is not None else _NOT_RECORDED for _, value in row.group]
+        counts = dict(row.levels)
+        values: list[int | str | None] = [
+            row.starts,
+            *(counts.get(level, "") for level in levels),
+            row.unrated,
+            row.no_review,
+        ]
+        cells = [SUPPRESSED if value is None else str(value) for value in values]
+        median = "" if row.median_days is None else str(row.median_days)
+        yield [*group, row.framework, row.outcome, *cells, median]
+
+
+def write_journeys_csv(rows: Sequence[JourneyRow], fields: Sequence[str], out: TextIO) -> None:
+    """Write journey rows as CSV (RFC 4180), formulas neutralised."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(journey_header(fields, level_ids(rows)))
+    for cells in journey_table_rows(rows):
+        writer.writerow([_safe(cell) for cell in cells])
+
+
+def write_journeys_markdown(rows: Sequence[JourneyRow], fields: Sequence[str], out: TextIO) -> None:
+    """Write journey rows as a Markdown table (pipes and line breaks in values escaped)."""
+    names = journey_header(fields, level_ids(rows))
+    texts = len(fields) + 2
+    out.write("| " + " | ".join(names) + " |\n")
+    out.write("|" + "---|" * texts + "---:|" * (len(names) - texts) + "\n")
+    for cells in journey_table_rows(rows):
+        out.write("| " + " | ".join(_markdown(cell) for cell in cells) + " |\n")
+
+
+def write_journeys_table(rows: Sequence[JourneyRow], fields: Sequence[str], out: TextIO) -> None:
+    """Write journey rows as an aligned text table (``-``: no median, no review reached)."""
+    names = journey_header(fields, level_ids(rows))
+    body = [[*cells[:-1], cells[-1] or "-"] for cells in journey_table_rows(rows)]
+    widths = [max(len(line[i]) for line in [names, *body]) for i in range(len(names))]
+    texts = len(fields) + 2
+    for line in [names, *body]:
+        cells = [
+            cell.rjust(width) if i >= texts else cell.ljust(width)
             for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ]
         out.write("  ".join(cells).rstrip() + "\n")
