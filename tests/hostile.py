@@ -743,6 +743,12 @@ def expect_json(data: bytes) -> Expected:  # noqa: PLR0911, PLR0912 (one return 
     position = _skip(text, start + 1)
     if text[position : position + 1] != "]":
         while True:
+            while text[position : position + 1] == ",":  # a comma where a record should start
+                position = _skip(text, position + 1)
+            if text[position : position + 1] == "]":
+                break  # after stray commas (a first "]" or one after a record is handled apart)
+            if position >= end_of_text:  # the file (or its UTF-8) ends where a record should
+                return Expected(count, count, False, f"an array of {count} cut short")
             if text[position : position + 1] == "\ufeff" and text[
                 _skip(text, position + 1) : _skip(text, position + 1) + 1
             ] not in ("]", ""):

@@ -177,7 +177,7 @@ _A, _B = _line(record_id="a"), _line(record_id="b")
         (_array(_A, _B)[:-30], (1, 3, _B[:-27].rindex('"') + 1), 2, "never closed"),
         # after the last record the fault is in no record: the file's own
         (_array(_A, _B)[:-3], (None, 3, len(_B) + 1), 2, "array of records is closed"),
-        (_array(_A, "")[:-3], (1, 3, 1), 2, "cut short"),
+        (_array(_A, "")[:-3], (None, 3, 1), 1, "cut short"),  # ends where a record should
         # a NUL byte, or a byte order mark, where a value should start
         (_array(_A, "\x00" + _B), (1, 3, 1), 2, "NUL byte"),
         (_array(_A, _B.replace(' "p-1"', '\ufeff"p-1"')), (1, 3, 55), 2, "byte order mark"),
@@ -216,7 +216,7 @@ def test_invalid_utf8_keeps_the_records_before_it(tmp_path: Path) -> None:
     assert (report.records, report.valid, _files(report)) == (2, 1, [(2, False)])
     # Between two records, and after the one record of a document.
     path.write_bytes(b"[" + _line().encode() + b",\xff" + _line().encode() + b"]")
-    assert _rows(_check(path)) == [(1, 1, len(_line()) + 3, "", "parse-error")]
+    assert _rows(_check(path)) == [(None, 1, len(_line()) + 3, "", "parse-error")]  # no record
     path.write_bytes(_line().encode() + b"\n\xff")
     report = _check(path)
     assert _rows(report) == [(0, 2, 1, "", "parse-error")]

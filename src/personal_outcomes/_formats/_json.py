@@ -554,7 +554,7 @@ class _Document:
             problems.append(self.problem(rest, message + _NOT_READ, stops=True))
         yield self.record(element, 0, place, problems)
 
-    def read_array(self, start: int) -> Iterator[RawRecord]:
+    def read_array(self, start: int) -> Iterator[RawRecord]:  # noqa: PLR0912 (a branch a case)
         """Read a document that is an array of records, one element at a time."""
         text = self.text
         position = _skip_space(text, start + 1)
@@ -563,6 +563,13 @@ class _Document:
             position += 1
         else:
             while True:
+                faults, position = self.before_record(position)
+                yield from faults
+                if faults and faults[-1].problems[-1].stops:
+                    return
+                if text[position : position + 1] == "]":  # after stray commas
+                    position += 1
+                    break
                 problems = self.stray_bom(position)
                 if problems:
                     position = _skip_space(text, position + 1)
@@ -604,6 +611,30 @@ class _Document:
         rest = _skip_space(text, position)
         if rest < len(text):
             yield self.stop(FILE_LEVEL, rest, "extra data after the array of records")
+
+    def before_record(self, position: int) -> tuple[list[RawRecord], int]:
+        """Pass over what stands where an array's record should start and is no record.
+
+        A comma there is the file's own fault (no record), and reading goes on after
+        it; the end of the file (or of its UTF-8) there stops the reader. Return
+        those faults and where the record (or the array's end) starts.
+        """
+        text = self.text
+        faults: list[RawRecord] = []
+        while text[position : position + 1] == ",":
+            message = "not valid JSON: a comma where a record should start; remove it"
+            problem = self.problem(position, message)
+            faults.append(
+                RawRecord(FILE_LEVEL, problem.line, problem.column, None, problems=(problem,))
+            )
+            position = _skip_space(text, position + 1)
+        if position >= len(text) or position >= self.bad:
+            message = (
+                "not valid JSON: the file ends before the array of records is closed "
+                "(was it cut short?)"
+            )
+            faults.append(self.stop(FILE_LEVEL, position, message))
+        return faults, position
 
     def stray_bom(self, position: int) -> list[RawProblem]:
         """Return the problem of a byte order mark before an array's element, if one is there.
