@@ -609,3 +609,30 @@ def test_messages_never_quote_the_file() -> None:
             for issue in report.issues:
                 assert secret not in issue.message
                 assert not re.search(r"Zq|Marker", issue.message)
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "records", "complete"),
+    [
+        # A comma where a record should start: the file's own fault; reading goes on.
+        (f"[{_A},,{_B}]", [(None, 1, len(_A) + 3)], 2, True),
+        (f"[,{_A}]", [(None, 1, 2)], 1, True),
+        ("[ , ]", [(None, 1, 3)], 0, True),
+        # The file ends where a record should start: no record, and it stops.
+        ("[", [(None, 1, 2)], 0, False),
+        (f"[{_A},", [(None, 1, len(_A) + 3)], 1, False),
+    ],
+)
+def test_what_stands_where_a_record_should_is_no_record(
+    tmp_path: Path,
+    text: str,
+    rows: list[tuple[int | None, int, int]],
+    records: int,
+    complete: bool,
+) -> None:
+    path = tmp_path / "commas.json"
+    path.write_text(text, encoding="utf-8")
+    report = _check(path)
+    assert _rows(report) == [(*row, "", "parse-error") for row in rows]
+    assert (report.records, report.valid) == (records, records)
+    assert _files(report) == [(records, complete)]
