@@ -784,6 +784,8 @@ def expect_jsonl(data: bytes) -> Expected:
     A byte order mark may open any line (it is a fault but for the first, on the
     line's own record); a line of only a BOM and spaces is blank.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Expected(0, 0, False, "UTF-16")
     lines = re.split(rb"\r\n|\r|\n", data)
     count = sum(1 for line in lines if line.removeprefix(_BOM).strip())
     return Expected(count, count, True, f"{count} non-blank lines")

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from factories import TODAY, record
+from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, validate_files
 from personal_outcomes._cli import run
 from personal_outcomes._formats import _json
@@ -636,3 +636,23 @@ def test_what_stands_where_a_record_should_is_no_record(
     assert _rows(report) == [(*row, "", "parse-error") for row in rows]
     assert (report.records, report.valid) == (records, records)
     assert _files(report) == [(records, complete)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_utf16_json_lines_is_the_file_s_fault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """UTF-16 JSON Lines: one fault of the file, no record, with or without workers."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
+    path = tmp_path / "utf16.jsonl"
+    path.write_text(_line() + "\n" + _line(record_id="b") + "\n", encoding="utf-16")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["validate", TODAY_ARG, "--jobs", jobs, "--format", "json", str(path)], out, err)
+    report = json.loads(out.getvalue())
+    assert code == 1
+    assert [(i["record"], i["line"], i["code"]) for i in report["issues"]] == [
+        (None, 1, "parse-error")
+    ]
+    assert "UTF-16" in report["issues"][0]["message"]
+    assert report["files"] == [{"source": str(path), "records": 0, "complete": False}]

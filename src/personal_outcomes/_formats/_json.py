@@ -131,6 +131,10 @@ def read_jsonl(
         extra: tuple[RawProblem, ...] = ()
         # Most lines start with "{"; only look for a blank line or a BOM when one does not.
         if line[:1] != b"{":
+            if at_start and number == 1 and line.startswith(_UTF16_BOMS):
+                message = "the file is UTF-16 text, not UTF-8; save it as UTF-8; it was not read"
+                yield _parse_error(FILE_LEVEL, 1, None, message, stops=True)
+                return
             if line[:3] == _BOM:
                 line = line[3:]
                 if line.strip() and not (at_start and number == 1 and column is None):

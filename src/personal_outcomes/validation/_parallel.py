@@ -206,15 +206,23 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _size_for_workers(source: Source) -> int | None:
     """Return the size of a JSON Lines file workers can share, or None to check it here."""
     if source.format != "jsonl" or source.path == STDIN or source.error is not None:
         return None
     try:
         status = os.stat(source.path)  # noqa: PTH116 (one call for the kind and the size)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        with Path(source.path).open("rb") as handle:
+            if handle.read(2) in _UTF16_BOMS:
+                return None  # not UTF-8 at all: one fault of the file, reported here
     except OSError:
         return None  # the in-process path reports it as unreadable
-    return status.st_size if stat.S_ISREG(status.st_mode) else None
+    return status.st_size
 
 
 def scan_parallel(
