@@ -24,6 +24,7 @@ from attrs import frozen
 
 __all__ = [
     "AliasNotAllowedError",
+    "DisclosureControlError",
     "DuplicateFrameworkError",
     "DuplicateKeyError",
     "EncodingError",
@@ -316,3 +317,23 @@ class RecordWriteError(PersonalOutcomesError, TypeError, ValueError):
     def __str__(self) -> str:
         """Say which record, where, and what is wrong."""
         return f"record {self.record}: {self.pointer or '/'}: {self.problem}"
+
+
+@frozen(kw_only=True)
+class DisclosureControlError(PersonalOutcomesError):
+    """The counts, groups or threshold given to disclosure control do not fit together.
+
+    ``group`` is the index (from 0) of the group at fault in the sequence given, or
+    ``None``; ``key`` is the key of the count at fault, or ``None``. Neither the key
+    nor any count is quoted in the message: keys can carry names from the records,
+    and an unpublished small count is exactly what disclosure control hides.
+    """
+
+    problem: str
+    group: int | None = None
+    key: object = None
+
+    def __str__(self) -> str:
+        """Say which group, if any, and what is wrong."""
+        where = "" if self.group is None else f"group {self.group} (counting from 0) "
+        return f"cannot apply disclosure control: {where}{self.problem}"
