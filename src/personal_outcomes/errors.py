@@ -30,6 +30,7 @@ __all__ = [
     "EncodingError",
     "InputError",
     "InvalidFrameworkError",
+    "MissingExtraError",
     "NestingTooDeepError",
     "NotValidError",
     "PersonalOutcomesError",
@@ -337,3 +338,20 @@ class DisclosureControlError(PersonalOutcomesError):
         """Say which group, if any, and what is wrong."""
         where = "" if self.group is None else f"group {self.group} (counting from 0) "
         return f"cannot apply disclosure control: {where}{self.problem}"
+
+
+@frozen(kw_only=True)
+class MissingExtraError(PersonalOutcomesError):
+    """A feature needs a package of an optional extra that is not installed.
+
+    ``purpose`` is what needs it (``charts``), ``package`` the missing package
+    (``matplotlib``) and ``extra`` the extra that installs it (``charts``).
+    """
+
+    purpose: str
+    package: str
+    extra: str
+
+    def __str__(self) -> str:
+        """Say what is missing and how to install it."""
+        return f"{self.purpose} need {self.package}: pip install 'personal-outcomes[{self.extra}]'"

@@ -13,6 +13,7 @@ from personal_outcomes._formats import FORMATS
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import PERIODS, Grouping, Summary
+from personal_outcomes.summaries._chart import chart_format, draw_chart
 from personal_outcomes.summaries._output import (
     OUTPUT_FORMATS,
     whole_file,
@@ -56,11 +57,26 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="write to PATH (whole or not at all) instead of standard output",
     )
     parser.add_argument(
+        "--chart",
+        type=_chart_path,
+        metavar="PATH",
+        help="also draw the review levels per outcome to PATH, *.png or *.svg "
+        "(needs the charts extra: pip install 'personal-outcomes[charts]')",
+    )
+    parser.add_argument(
         "--today",
         type=date,
         metavar="YYYY-MM-DD",
         help="treat dates after this one as in the future (default: today in UTC+14)",
     )
+
+
+def _chart_path(text: str) -> str:
+    try:
+        chart_format(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
@@ -89,6 +105,8 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
             f"personal-outcomes summarise: {faults} fault(s) of a file itself, in no record "
             "(an empty file, say); personal-outcomes validate lists them\n"
         )
+    if args.chart is not None:
+        draw_chart(summary, registry, args.chart)  # MissingExtraError: exit 2, nothing written
     if run.unreadable:
         streams.stderr.write(
             f"personal-outcomes summarise: {run.unreadable} file(s) could not be read\n"

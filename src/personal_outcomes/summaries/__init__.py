@@ -6,10 +6,12 @@ said mattered and what happened. :func:`summarise` counts, per framework, catego
 and outcome, the mentions, the distinct persons and the review levels reached; a
 :class:`Summary` streams and merges. :func:`journeys` follows each person's outcomes
 from their start to their next review, and :class:`Journeys` streams and merges too.
+:func:`draw_chart` draws the review levels per outcome (the ``charts`` extra).
 """
 
 from __future__ import annotations
 
+from personal_outcomes.summaries._chart import draw_chart
 from personal_outcomes.summaries._journeys import JourneyRow, Journeys, journeys
 from personal_outcomes.summaries._summary import (
     GROUP_FIELDS,
@@ -31,6 +33,7 @@ __all__ = [
     "Period",
     "Summary",
     "SummaryRow",
+    "draw_chart",
     "journeys",
     "period_of",
     "summarise",
