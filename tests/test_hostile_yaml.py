@@ -485,7 +485,8 @@ def test_a_file_that_is_not_utf8_is_one_parse_error(tmp_path: Path) -> None:
     No record was read, so none is counted: the fault is the file's own.
     """
     report = _report(tmp_path, (_item(0) + _item(1)).encode("utf-8") + b"- caf\xe9\n")
-    assert _rows(report) == [[None, 13, None, "", "parse-error"]]
+    assert _rows(report) == [[None, 1, None, "", "parse-error"]]
+    assert "on line 13" in report.issues[0].message
     assert _summary(report) == (0, 0, [(0, False)])
 
 

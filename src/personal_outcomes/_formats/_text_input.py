@@ -41,6 +41,11 @@ def read_text(stream: BinaryIO) -> str | RawRecord:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
+        # The whole file is read as text first, so nothing of it was read: the fault is
+        # placed at its start, and the message says where the first bad byte is.
         line = data.count(b"\n", 0, err.start) + 1
-        message = "the file is not valid UTF-8; save it as UTF-8; it was not read"
-        return parse_error(FILE_LEVEL, line, None, message, stops=True)
+        message = (
+            f"the file is not valid UTF-8 (the first byte that is not is on line {line}); "
+            "save it as UTF-8; it was not read"
+        )
+        return parse_error(FILE_LEVEL, 1, None, message, stops=True)
