@@ -1,0 +1,415 @@
+"""Exact behaviour that mutation testing found untested, module by module.
+
+Each test pins what a surviving mutant changed: an exact issue list (record,
+line, column, pointer, code), an exact message, an exact line inside a
+multi-line quoted row, or a limit exactly at and one past it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from factories import TODAY, outcome_record, record
+from personal_outcomes import (
+    Registry,
+    Validator,
+    bundled,
+    load_framework,
+    validate_files,
+    validate_record,
+)
+from personal_outcomes._formats._csv import CELL_LIMIT
+from personal_outcomes._record_format import CONTEXT_KEY_PATTERN
+from personal_outcomes.validation import Report, _check, _fast_json
+from personal_outcomes.validation._run import Engine
+
+HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
+BOM = b"\xef\xbb\xbf"
+NOT_READ = "the rest of the file was not read"
+RESAVE = "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)')"
+WRITE_QUOTES = 'close it, or write each double quote inside a quoted cell as two ("")'
+Issue = tuple[int | None, int | None, int | None, str, str]
+
+
+def row(number: int, what: str = "Friends", outcome: str = "seeing-people") -> str:
+    """Return a good row of record r<number> (a valid record on its own)."""
+    return f"r{number},adults,p{number},2026-03-01,assessment,{outcome},{what}"
+
+
+def lines(*rows: str, end: str = "\n") -> bytes:
+    return "".join(text + end for text in rows).encode()
+
+
+def check(tmp_path: Path, data: bytes) -> tuple[Report, list[Issue]]:
+    """Validate ``data`` as a CSV file; return the report and its issues as tuples."""
+    path = tmp_path / "records.csv"
+    path.write_bytes(data)
+    report = validate_files([path], today=TODAY)
+    assert sum(summary.records for summary in report.files) == report.records
+    return report, [(i.record, i.line, i.column, i.pointer, i.code) for i in report.issues]
+
+
+def counts(report: Report) -> tuple[int, int, int, bool]:
+    """Return (records, valid, the file's records, whether the file was read to its end)."""
+    (summary,) = report.files
+    return report.records, report.valid, summary.records, summary.complete
+
+
+def messages(report: Report) -> list[str]:
+    return [issue.message for issue in report.issues]
+
+
+def parse_error(record: int | None, line: int) -> Issue:
+    return (record, line, None, "", "parse-error")
+
+
+# === personal_outcomes._formats._csv ====================================================
+
+# --- _lone_cr_file ------------------------------------------------------------------------
+
+
+def test_a_file_with_lone_cr_line_ends_is_refused_with_the_exact_message(tmp_path: Path) -> None:
+    """Lone-CR line ends from the header on: one parse-error at line 1, its message in full."""
+    report, issues = check(tmp_path, lines(HEADER, row(1), row(2), end="\r"))
+    assert issues == [parse_error(None, 1)]
+    assert counts(report) == (0, 0, 0, False)
+    assert messages(report) == [
+        (
+            "the lines end with a lone carriage return (CR); save the file with CRLF or LF line "
+            "ends (as CSV UTF-8); it was not read"
+        )
+    ]
+
+
+# --- _judge: a lone CR in a row, placed on its own line -----------------------------------
+
+
+def test_a_lone_cr_after_line_breaks_in_a_quoted_cell_is_placed_on_its_line(
+    tmp_path: Path,
+) -> None:
+    """A row over lines 3 to 5 (two line breaks in a quoted cell), then a lone CR on line 5.
+
+    Reading stops on line 5, where the CR is: not on the row's first line, nor on a
+    line counted from the CR to the row's end.
+    """
+    spanning = 'r2,adults,p2,2026-03-01,"assess\nment\nx",seeing-people,a\rb'
+    report, issues = check(tmp_path, lines(HEADER, row(1), spanning, row(3)))
+    assert issues == [parse_error(1, 5)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        (
+            "a line ends with a lone carriage return (CR) here; save the file with CRLF or LF "
+            f"line ends; {NOT_READ}"
+        )
+    ]
+
+
+def test_a_lone_cr_in_a_short_row_is_on_the_row_s_line(tmp_path: Path) -> None:
+    """A one-line row with a lone CR and too few cells: reading stops at that line (3)."""
+    report, issues = check(tmp_path, lines(HEADER, row(1), "r2,adults\rp2", row(3)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+
+
+# --- _judge: a quoted cell holding line breaks, then a fault --------------------------------
+
+
+def test_a_runaway_quote_names_the_last_line_of_its_row(tmp_path: Path) -> None:
+    """A quoted cell over lines 3 to 5, then too many cells: the message says line 5."""
+    spanning = 'r2,adults,p2,2026-03-01,assessment,seeing-people,"a\nb\nc",extra'
+    report, issues = check(tmp_path, lines(HEADER, row(1), spanning, row(3)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        (
+            "a quoted cell of this row holds line breaks, so the row runs on to line 5, and it "
+            "then has 8 cells but the header has 7: a double quote was probably never closed, "
+            f"which makes the rows after it part of a cell; {WRITE_QUOTES}; {NOT_READ}"
+        )
+    ]
+
+
+def test_a_runaway_quote_closed_on_the_file_s_last_byte_names_that_line(tmp_path: Path) -> None:
+    """The quote closes on line 4, which holds only it and no line end: the row runs to 4."""
+    report, issues = check(tmp_path, lines(HEADER, row(1)) + b'r2,"a\n"')
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        (
+            "a quoted cell of this row holds line breaks, so the row runs on to line 4, and it "
+            "then has 2 cells but the header has 7: a double quote was probably never closed, "
+            f"which makes the rows after it part of a cell; {WRITE_QUOTES}; {NOT_READ}"
+        )
+    ]
+
+
+def test_a_runaway_quote_in_a_later_row_of_a_record_spoils_that_record(tmp_path: Path) -> None:
+    """The row where reading stops names r1 on its first line: it spoils r1, not a record."""
+    spanning = 'r1,adults,p1,2026-03-01,assessment,seeing-people,"a\nb",extra'
+    report, issues = check(tmp_path, lines(HEADER, row(1), spanning))
+    assert issues == [parse_error(0, 3)]
+    assert counts(report) == (1, 0, 1, False)
+
+
+# --- _judge and _row_fault: which record a faulty row spoils ------------------------------
+
+
+def test_a_record_id_cell_over_the_limit_between_rows_of_a_record_spoils_it(
+    tmp_path: Path,
+) -> None:
+    """A row whose record_id cell is too long names no record: the record around it takes it."""
+    huge = "r" * (CELL_LIMIT + 1)
+    data = lines(HEADER, row(1), f"{huge},{row(1)[3:]}", row(1, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(0, 3)]
+    assert counts(report) == (1, 0, 1, True)
+
+
+def test_a_long_cell_elsewhere_keeps_the_row_s_record_id(tmp_path: Path) -> None:
+    """A too-long what_matters cell: the row still names r2, so r2's next row joins it."""
+    huge = "x" * (CELL_LIMIT + 1)
+    data = lines(HEADER, row(1), row(2, what=huge), row(2, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, True)
+    assert messages(report) == [
+        f"a cell is longer than {CELL_LIMIT} characters, the most a cell may hold; shorten it"
+    ]
+
+
+def test_a_faulty_row_after_a_byte_order_mark_names_its_record(tmp_path: Path) -> None:
+    """A BOM starts a short row of r2: its record_id is r2, so r2's next row joins it."""
+    data = lines(HEADER, row(1)) + BOM + lines("r2,adults", row(2))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, True)
+
+
+def test_a_faulty_row_after_a_byte_order_mark_without_a_record_id_column(
+    tmp_path: Path,
+) -> None:
+    """No record_id column: a BOM-led short row is a record of its own, as every row is."""
+    header = HEADER.removeprefix("record_id,")
+    good = row(1).removeprefix("r1,")
+    report, issues = check(tmp_path, lines(header, good) + BOM + lines("adults,p2", good))
+    assert issues == [(0, 1, None, "", "schema"), parse_error(1, 3)]
+    assert counts(report) == (3, 0, 3, True)
+
+
+# --- _row_fault: messages -------------------------------------------------------------------
+
+
+def test_a_row_cut_short_at_the_end_of_the_file_has_the_whole_message(tmp_path: Path) -> None:
+    """Too few cells and no line end: the ragged-row message, then that it may be cut short."""
+    report, issues = check(tmp_path, lines(HEADER, row(1)) + b"r2,adults,p2,2026")
+    assert issues == [parse_error(1, 3)]
+    assert messages(report) == [
+        (
+            "row has 4 cells but the header has 7; every row needs a cell for each column, even "
+            "an empty one, and a cell with a line break must be in double quotes; the file ends "
+            "in this row without a line end, so it may have been cut short"
+        )
+    ]
+
+
+def test_a_nul_in_a_row_has_the_exact_message(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, lines(HEADER, row(1, what="a\0b"), row(2)))
+    assert issues == [parse_error(0, 2)]
+    assert messages(report) == [
+        (
+            "the row holds a NUL character (a zero byte), which text never holds: the file may be "
+            f"damaged or not UTF-8; remove it, or {RESAVE}"
+        )
+    ]
+
+
+# --- _undecodable -----------------------------------------------------------------------------
+
+
+def test_a_stray_byte_at_the_very_end_is_not_utf8_not_a_cut_character(tmp_path: Path) -> None:
+    """A byte that can start no character, last in the file: not UTF-8 (not 'cut short')."""
+    report, issues = check(tmp_path, lines(HEADER, row(1)) + row(2).encode() + b"\xff")
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        f"the file is not UTF-8 text from this line on; {RESAVE}; {NOT_READ}"
+    ]
+
+
+# --- _spoil -----------------------------------------------------------------------------------
+
+
+def test_faulty_rows_past_the_hundred_listed_are_each_counted(tmp_path: Path) -> None:
+    """100 faulty rows of r1 are listed; 3 more, whose record is told only by the row after
+    them, are all counted in the last issue."""
+    data = lines(HEADER, row(1), *["r1,adults"] * 100, *['"x"y,z'] * 3, row(1, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(0, line) for line in range(3, 103)] + [parse_error(0, 2)]
+    assert messages(report)[-1] == "and 3 more rows of this record are faulty too (not listed)"
+    assert counts(report) == (1, 0, 1, True)
+
+
+# === personal_outcomes.validation._check ================================================
+
+# --- _quality: the hints' messages ------------------------------------------------------
+
+
+def test_each_quality_hint_has_its_exact_message() -> None:
+    data = record(
+        stage="review",
+        outcomes=[
+            {"outcome": "seeing-people", "what_matters": "Pals", "status": "met"},
+            {
+                "outcome": "feeling-safe",
+                "what_matters": "Safe",
+                "why_it_matters": "Calm",
+                "contributions": [{"by": "services", "what": "Lifts"}],
+                "status": "met",
+                "status_note": "Calmer now",
+            },
+        ],
+    )
+    result = validate_record(data, today=TODAY, quality=True)
+    assert [(i.pointer, i.code, i.message) for i in result.issues] == [
+        (
+            "/outcomes/0",
+            "quality-no-why",
+            (
+                "no why_it_matters: the reason an outcome matters, in the person's words, guides "
+                "what support fits"
+            ),
+        ),
+        (
+            "/outcomes/0/status",
+            "quality-status-unexplained",
+            "a review level without a status_note: say why it was or was not achieved",
+        ),
+        (
+            "/outcomes/1/contributions",
+            "quality-services-only",
+            (
+                "every contribution is from services: record what the person, their family and "
+                "friends or the community will do too, where they have a part"
+            ),
+        ),
+    ]
+
+
+# --- Checker._unknown_outcome: a bounded message cache -----------------------------------
+
+
+def test_the_message_cache_holds_at_most_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for 2 messages, a third wrong id is worked out again each time it recurs."""
+    worked_out: list[str] = []
+    closest = _check.closest  # type: ignore[attr-defined]
+
+    def counting(word: str, candidates: list[str]) -> str | None:
+        worked_out.append(word)
+        return closest(word, candidates)
+
+    monkeypatch.setattr(_check, "closest", counting)
+    monkeypatch.setattr(_check, "_MESSAGE_CACHE", 2)
+    validator = Validator(today=TODAY)
+    wrong = ["seeing-peple", "feling-safe", "zzzzzzzzzz"]
+    for _ in range(2):
+        for outcome in wrong:
+            [issue] = validator.validate_record(outcome_record(outcome=outcome)).issues
+            assert issue.code == "unknown-outcome"
+    assert worked_out == [*wrong, "zzzzzzzzzz"]
+
+
+# --- Checker._unknown_outcome_message: only the newest versions are "elsewhere" -----------
+
+
+def test_an_id_only_in_an_older_version_of_the_framework_is_not_named_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """Version 2 dropped an id version 1 had: a record of version 2 is not told to look in
+    'local-test', its own framework."""
+    text = (Path(__file__).parent / "data" / "frameworks" / "minimal.yaml").read_text("utf-8")
+    (tmp_path / "v1.yaml").write_text(text, encoding="utf-8")
+    newer = text.replace('version: "1.0.0"', 'version: "2.0.0"')
+    newer = newer[: newer.index("      - id: old-outcome")]
+    (tmp_path / "v2.yaml").write_text(newer, encoding="utf-8")
+    registry = Registry(
+        frameworks=(load_framework(tmp_path / "v1.yaml"), load_framework(tmp_path / "v2.yaml"))
+    )
+    data = record(
+        framework="local-test", outcomes=[{"outcome": "old-outcome", "what_matters": "x"}]
+    )
+    [issue] = validate_record(data, registry, today=TODAY).issues
+    assert (issue.pointer, issue.code, issue.message) == (
+        "/outcomes/0/outcome",
+        "unknown-outcome",
+        (
+            "not an outcome id of framework 'local-test' 2.0.0; see `personal-outcomes show "
+            "local-test` for the ids"
+        ),
+    )
+
+
+# === personal_outcomes.validation._fast_json ============================================
+
+# --- make_line_check: text with a byte order mark that is not blank is proven clean ----------
+
+
+def _review(**changes: Any) -> dict[str, Any]:
+    outcome = {"outcome": "seeing-people", "what_matters": "Pals", "status": "met"}
+    outcome.update(changes)
+    return record(stage="review", outcomes=[outcome])
+
+
+TEXT = "\ufeffFriends"
+BOM_TEXTS: dict[str, dict[str, Any]] = {
+    "context": record(context={"team": TEXT}),
+    "notes": record(notes=TEXT),
+    "what_matters": outcome_record(what_matters=TEXT),
+    "why_it_matters": outcome_record(why_it_matters=TEXT),
+    "contribution": outcome_record(contributions=[{"by": "person", "what": TEXT}]),
+    "status_note": _review(status_note=TEXT),
+}
+
+
+@pytest.mark.parametrize("field", sorted(BOM_TEXTS))
+def test_text_holding_a_byte_order_mark_but_not_blank_is_proven_clean(field: str) -> None:
+    """U+FEFF then words is not blank: the record is clean, and the line check proves it."""
+    data = BOM_TEXTS[field]
+    assert validate_record(data, today=TODAY).issues == ()
+    engine = Engine(bundled(), today=TODAY)
+    assert engine.line_check(json.dumps(data).encode()) == "r-1"
+    blank = json.loads(json.dumps(data).replace("\\ufeffFriends", "\\ufeff "))
+    assert engine.line_check(json.dumps(blank).encode()) is None
+
+
+# --- make_line_check: a bounded cache of context keys already proven good -----------------
+
+
+def test_the_context_key_cache_holds_at_most_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for 2 keys, a third is checked again each time it recurs; the two are not."""
+    checked: list[str] = []
+    compiled = re.compile
+
+    class Counting:
+        def __init__(self, pattern: str) -> None:
+            self.pattern = compiled(pattern)
+
+        def fullmatch(self, text: str) -> re.Match[str] | None:
+            checked.append(text)
+            return self.pattern.fullmatch(text)
+
+    def compile_(pattern: str) -> Any:
+        return Counting(pattern) if pattern == CONTEXT_KEY_PATTERN else compiled(pattern)
+
+    monkeypatch.setattr(_fast_json, "_CACHE_LIMIT", 2)
+    with monkeypatch.context() as patched:
+        patched.setattr(re, "compile", compile_)
+        line_check: Callable[[bytes], str | None] = Engine(bundled(), today=TODAY).line_check
+    texts = [json.dumps(record(context={key: "x"})).encode() for key in ("team", "area", "ward")]
+    assert [line_check(text) for text in texts * 2] == ["r-1"] * 6
+    assert checked == ["team", "area", "ward", "ward"]
