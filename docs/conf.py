@@ -62,6 +62,8 @@ nitpick_ignore = [
     # The private base class of the four Unknown...Error lookups; the reference
     # documents its fields on the page instead.
     ("py:class", "personal_outcomes.errors._UnknownInFrameworkError"),
+    # The type variable of the disclosure-control tables' keys (any hashable key).
+    ("py:class", "personal_outcomes.summaries._disclosure.K"),
 ]
 
 html_theme = "furo"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import run
-from personal_outcomes.summaries import Grouping, Summary, period_of, summarise
+from personal_outcomes.summaries import Grouping, Summary, period_of, published, summarise
 from strategies import records
 
 VALIDATOR = Validator(today=TODAY)
@@ -247,3 +247,85 @@ def test_the_command_s_usage_errors_and_unreadable_files(tmp_path: Path) -> None
     assert code == 0
     assert "in no record" in err
     assert out.splitlines()[-1] == "0 records: 0 included, 0 excluded for errors"
+
+
+# ---- safe publication ---------------------------------------------------------------
+
+
+def _blocks(rows: list[Any]) -> list[list[Any]]:
+    blocks: list[list[Any]] = []
+    for row in rows:
+        if row.kind == "framework":
+            blocks.append([])
+        blocks[-1].append(row)
+    return blocks
+
+
+def _counts(row: Any) -> dict[str, Any]:
+    return {
+        "mentions": row.mentions,
+        "persons": row.persons,
+        "reviewed": row.reviewed,
+        "unrated": row.unrated,
+        **{f"level:{level}": count for level, count in row.levels},
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(records(), min_size=1, max_size=10), st.integers(2, 4))
+def test_published_rows_hide_small_counts_and_give_none_away(
+    data: list[dict[str, Any]], below: int
+) -> None:
+    for number, item in enumerate(data):
+        item["record_id"] = f"r-{number}"
+    summary = summarise(VALIDATOR.validate_record(item) for item in data)
+    rows = summary.rows(bundled())
+    shown = published(rows, below=below)
+    assert [(r.kind, r.framework, r.category, r.outcome) for r in shown] == [
+        (r.kind, r.framework, r.category, r.outcome) for r in rows
+    ]
+    for before, after in zip(rows, shown, strict=True):
+        for name, value in _counts(after).items():
+            original = _counts(before)[name]
+            assert value is None or value == original  # a shown count is the count
+            if 0 < original < below:
+                assert value is None  # every small count is hidden
+    for block in _blocks(shown):
+        for row in block:  # reviewed = levels + unrated: never exactly one unknown
+            hidden = [
+                value is None
+                for name, value in _counts(row).items()
+                if name not in {"persons", "mentions"}
+            ]
+            assert sum(hidden) != 1
+        categories = [i for i, row in enumerate(block) if row.kind == "category"]
+        for name in ("mentions", "reviewed", "unrated"):
+            column = [_counts(row)[name] for row in block]
+            total = [column[0], *(column[i] for i in categories)]
+            assert sum(value is None for value in total) != 1
+    assert published(rows, below=None) == rows
+
+
+def test_suppression_on_the_command_line(tmp_path: Path) -> None:
+    path = _fixture_file(tmp_path)
+    code, out, _ = cli("summarise", TODAY_ARG, "--format", "json", "--suppress-below", "3", path)
+    rows = json.loads(out)["rows"]
+    assert code == 0
+    carers = [row for row in rows if row["framework"] == "carers"]
+    assert {row["mentions"] for row in carers} == {None}  # 1 mention: hidden everywhere
+    assert rows[0]["mentions"] == 7  # the adults' framework row is not small
+    code, out, _ = cli("summarise", TODAY_ARG, "--format", "csv", "--suppress-below", "3", path)
+    assert "*" in out
+    zeros = cli("summarise", TODAY_ARG, "--format", "json", "--suppress-below", "3",
+                "--suppress-zeros", path)  # fmt: skip
+    assert json.loads(zeros[1])["rows"][-1]["levels"] == {
+        "met": None, "partly-met": None, "not-met": None, "no-longer-relevant": None,
+    }  # fmt: skip
+    code, _, err = cli("summarise", TODAY_ARG, "--output", str(tmp_path / "no" / "x.csv"), path)
+    assert (code, err) == (
+        2,
+        (
+            f"personal-outcomes summarise: cannot write {tmp_path / 'no' / 'x.csv'} "
+            "(No such file or directory)\n"
+        ),
+    )

@@ -7,12 +7,12 @@ import io
 from typing import TextIO
 
 from personal_outcomes._cli._command import EXIT_OK, EXIT_USAGE, Command, Streams, UsageError
-from personal_outcomes._cli._validate import date
+from personal_outcomes._cli._validate import date, positive
 from personal_outcomes._codes import UNREADABLE_FILE
 from personal_outcomes._formats import FORMATS
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.summaries import PERIODS, Grouping, Summary
+from personal_outcomes.summaries import PERIODS, Grouping, Summary, SummaryRow, published
 from personal_outcomes.summaries._chart import chart_format, draw_chart
 from personal_outcomes.summaries._output import (
     OUTPUT_FORMATS,
@@ -64,6 +64,20 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "(needs the charts extra: pip install 'personal-outcomes[charts]')",
     )
     parser.add_argument(
+        "--suppress-below",
+        type=positive,
+        metavar="N",
+        help=(
+            "suppress every count from 1 to N-1, and any count a published total would "
+            "give away (see the disclosure control reference); off by default"
+        ),
+    )
+    parser.add_argument(
+        "--suppress-zeros",
+        action="store_true",
+        help="with --suppress-below, suppress zeros as well",
+    )
+    parser.add_argument(
         "--today",
         type=date,
         metavar="YYYY-MM-DD",
@@ -95,18 +109,29 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
             summary.add(result)
     except UnknownFormatError as err:
         raise UsageError(f"personal-outcomes summarise: error: {err}\n") from None
-    if args.output is None:
-        _write(summary, registry, args.format, streams.stdout)
-    else:
-        with whole_file(args.output) as out:
-            _write(summary, registry, args.format, out)
+    rows = published(summary.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
+    try:
+        if args.output is None:
+            _write(summary, rows, registry, args.format, streams.stdout)
+        else:
+            with whole_file(args.output) as out:
+                _write(summary, rows, registry, args.format, out)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        message = f"personal-outcomes summarise: cannot write {args.output} ({reason})\n"
+        raise UsageError(message) from None
     if faults:
         streams.stderr.write(
             f"personal-outcomes summarise: {faults} fault(s) of a file itself, in no record "
             "(an empty file, say); personal-outcomes validate lists them\n"
         )
     if args.chart is not None:
-        draw_chart(summary, registry, args.chart)  # MissingExtraError: exit 2, nothing written
+        try:  # MissingExtraError: exit 2, nothing written
+            draw_chart(rows if args.suppress_below else summary, registry, args.chart)
+        except OSError as err:
+            reason = err.strerror or type(err).__name__
+            message = f"personal-outcomes summarise: cannot write {args.chart} ({reason})\n"
+            raise UsageError(message) from None
     if run.unreadable:
         streams.stderr.write(
             f"personal-outcomes summarise: {run.unreadable} file(s) could not be read\n"
@@ -115,12 +140,13 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
     return EXIT_OK
 
 
-def _write(summary: Summary, registry: Registry, output: str, out: TextIO) -> None:
+def _write(
+    summary: Summary, rows: list[SummaryRow], registry: Registry, output: str, out: TextIO
+) -> None:
     fields = summary.grouping.fields
     if output == "json":
-        write_json(summary.to_dict(registry), out)
+        write_json(summary.to_dict(registry, rows), out)
         return
-    rows = summary.rows(registry)
     text = io.StringIO()
     if output == "csv":
         write_csv(rows, fields, text)

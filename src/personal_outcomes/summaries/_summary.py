@@ -256,8 +256,13 @@ class Summary:
             )
         return rows
 
-    def to_dict(self, registry: Registry) -> dict[str, object]:
-        """Return the JSON object ``summarise --format json`` prints."""
+    def to_dict(
+        self, registry: Registry, rows: Sequence[SummaryRow] | None = None
+    ) -> dict[str, object]:
+        """Return the JSON object ``summarise --format json`` prints.
+
+        ``rows`` replaces the summary's own (its rows after suppression, say).
+        """
         return {
             "records": self.records,
             "included": self.included,
@@ -265,7 +270,7 @@ class Summary:
                 "total": self.excluded,
                 "by_code": dict(sorted(self.excluded_by_code.items())),
             },
-            "rows": [row.to_dict() for row in self.rows(registry)],
+            "rows": [row.to_dict() for row in (self.rows(registry) if rows is None else rows)],
         }
 
 
