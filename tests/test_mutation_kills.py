@@ -7,8 +7,10 @@ multi-line quoted row, or a limit exactly at and one past it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -352,6 +354,123 @@ def test_an_id_only_in_an_older_version_of_the_framework_is_not_named_elsewhere(
             "local-test` for the ids"
         ),
     )
+
+
+# --- Checker.__init__: quality hints only when asked ----------------------------------
+
+
+def test_a_checker_made_without_quality_gives_no_quality_hint() -> None:
+    """A record without why_it_matters: no hint unless quality is asked for."""
+    data = outcome_record()
+    assert _check.Checker(bundled(), latest_date=TODAY).check(data) == []
+    assert _check.make_quick_check(_check.Checker(bundled(), latest_date=TODAY))(data)
+    hinted = _check.Checker(bundled(), latest_date=TODAY, quality=True).check(data)
+    assert [(path, code) for path, code, _, _ in hinted] == [(("outcomes", 0), "quality-no-why")]
+
+
+# --- make_quick_check: a record with every field is proven clean -------------------------
+
+#: A review record whose one outcome has every field the format allows, each good,
+#: with quality hints satisfied (a why, a note for its level, not services alone).
+EVERY_FIELD = record(
+    stage="review",
+    notes="Seen at home",
+    context={"team": "North"},
+    outcomes=[
+        {
+            "outcome": "seeing-people",
+            "what_matters": "Pals",
+            "why_it_matters": "Company",
+            "contributions": [{"by": "person", "what": "Call them"}],
+            "status": "met",
+            "status_note": "Weekly now",
+            "perspective": "person",
+        }
+    ],
+)
+
+
+@pytest.mark.parametrize("quality", [False, True])
+def test_a_record_with_every_outcome_field_is_proven_clean_fast(quality: bool) -> None:
+    """Clean with or without quality hints, and both fast paths prove it."""
+    assert validate_record(EVERY_FIELD, today=TODAY, quality=quality).issues == ()
+    engine = Engine(bundled(), today=TODAY, quality=quality)
+    assert engine.quick(EVERY_FIELD) is True
+    assert engine.line_check(json.dumps(EVERY_FIELD).encode()) == "r-1"
+
+
+@pytest.mark.parametrize("by", ["person", "family-and-friends", "community"])
+def test_with_quality_a_contribution_not_from_services_is_proven_clean_fast(by: str) -> None:
+    data = outcome_record(why_it_matters="Company", contributions=[{"by": by, "what": "Call"}])
+    assert validate_record(data, today=TODAY, quality=True).issues == ()
+    engine = Engine(bundled(), today=TODAY, quality=True)
+    assert engine.quick(data) is True
+    assert engine.line_check(json.dumps(data).encode()) == "r-1"
+
+
+def test_with_quality_services_alone_are_never_passed_by_a_fast_path(tmp_path: Path) -> None:
+    """Contributions only from services: the fast paths give up, and the hint is reported."""
+    data = outcome_record(
+        why_it_matters="Company", contributions=[{"by": "services", "what": "Lifts"}]
+    )
+    engine = Engine(bundled(), today=TODAY, quality=True)
+    assert engine.quick(data) is False
+    assert engine.line_check(json.dumps(data).encode()) is None
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    report = Validator(today=TODAY, quality=True).validate_files([path])
+    assert [(i.record, i.line, i.pointer, i.code) for i in report.issues] == [
+        (0, 1, "/outcomes/0/contributions", "quality-services-only")
+    ]
+
+
+# --- make_quick_check: bounded caches of dates and context names seen good --------------
+
+#: The most dates, and the most context names, the quick check remembers as good.
+QUICK_CACHE = 100_000
+
+
+class _Counting:
+    """A compiled pattern whose fullmatch counts the texts it is asked about."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.asked: Counter[str] = Counter()
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        self.asked[text] += 1
+        return self.pattern.fullmatch(text)
+
+
+def test_the_quick_check_remembers_at_most_its_limit_of_dates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the cache is full, a new date is checked every time; a remembered one never."""
+    shape = _Counting(_check._DATE)
+    monkeypatch.setattr(_check, "_DATE", shape)
+    quick = _check.make_quick_check(_check.Checker(bundled(), latest_date=TODAY))
+    start = dt.date(1700, 1, 1)
+    dates = [(start + dt.timedelta(days=n)).isoformat() for n in range(QUICK_CACHE + 1)]
+    base = record()
+    assert all(quick({**base, "recorded_on": when}) for when in dates)
+    assert all(quick({**base, "recorded_on": when}) for when in (dates[-1], dates[0]))
+    assert (shape.asked[dates[-1]], shape.asked[dates[0]]) == (2, 1)
+    assert shape.asked.total() == QUICK_CACHE + 2
+
+
+def test_the_quick_check_remembers_at_most_its_limit_of_context_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the cache is full, a new context name is checked every time; a remembered one never."""
+    key = _Counting(_check._CONTEXT_KEY)
+    monkeypatch.setattr(_check, "_CONTEXT_KEY", key)
+    quick = _check.make_quick_check(_check.Checker(bundled(), latest_date=TODAY))
+    names = [f"k{n}" for n in range(QUICK_CACHE + 1)]
+    base = record()
+    assert all(quick({**base, "context": {name: "x"}}) for name in names)
+    assert all(quick({**base, "context": {name: "x"}}) for name in (names[-1], names[0]))
+    assert (key.asked[names[-1]], key.asked[names[0]]) == (2, 1)
+    assert key.asked.total() == QUICK_CACHE + 2
 
 
 # === personal_outcomes.validation._fast_json ============================================
