@@ -20,12 +20,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+# The runtime and the charts extra (matplotlib), for the demo's chart.
+$(VENV)/.installed-charts: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[charts]"
+	touch $@ $(VENV)/.installed
+
 # The main job on bundled example data. Some example records are wrong on purpose,
-# so `validate` exits 1 (invalid data); any other exit code fails the demo.
-demo: $(VENV)/.installed
+# so `validate` exits 1 (invalid data); any other exit code fails the demo. Then what
+# the valid records show: a summary by team, the journeys, and a chart.
+demo: $(VENV)/.installed-charts
 	$(BIN)/personal-outcomes list
 	$(BIN)/personal-outcomes show adults
 	$(BIN)/personal-outcomes validate examples/records/* || [ $$? -eq 1 ]
+	$(BIN)/personal-outcomes summarise --by context.team examples/records/*
+	$(BIN)/personal-outcomes journeys examples/records/*
+	mkdir -p build/demo
+	$(BIN)/personal-outcomes summarise --by context.team --chart build/demo/review-levels.png \
+		--output build/demo/summary.csv --format csv examples/records/*
+	@echo "wrote build/demo/summary.csv and build/demo/review-levels.png"
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint typecheck pytest docs

@@ -17,6 +17,7 @@ import personal_outcomes
 
 DOCS = Path(__file__).resolve().parent
 GENERATED = DOCS / "frameworks" / "_generated"
+CHARTS = DOCS / "guides" / "_generated"
 
 project = "personal-outcomes"
 author = "The personal-outcomes developers"
@@ -85,6 +86,22 @@ def write_framework_pages(app: Sphinx) -> None:
             page.write_text(text, encoding="utf-8", newline="\n")
 
 
+def draw_example_chart(app: Sphinx) -> None:
+    """Draw the chart of the "Using information" guide from the example records."""
+    import datetime  # noqa: PLC0415
+
+    from personal_outcomes.summaries import Grouping, draw_chart, summarise  # noqa: PLC0415
+
+    del app
+    CHARTS.mkdir(parents=True, exist_ok=True)
+    examples = sorted((DOCS.parent / "examples" / "records").iterdir())
+    validator = personal_outcomes.Validator(today=datetime.date(2026, 11, 26))
+    summary = summarise(
+        validator.iter_validate(examples), grouping=Grouping(fields=("context.team",))
+    )
+    draw_chart(summary, personal_outcomes.bundled(), CHARTS / "review-levels.svg")
+
+
 def drop_type_docstrings(  # noqa: PLR0917 (Sphinx passes the six arguments by position)
     app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
@@ -103,5 +120,6 @@ def drop_type_docstrings(  # noqa: PLR0917 (Sphinx passes the six arguments by p
 def setup(app: Sphinx) -> dict[str, object]:
     """Generate the framework pages as soon as the builder exists."""
     app.connect("builder-inited", write_framework_pages)
+    app.connect("builder-inited", draw_example_chart)
     app.connect("autodoc-process-docstring", drop_type_docstrings)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
