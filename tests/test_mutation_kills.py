@@ -204,6 +204,27 @@ def test_a_faulty_row_after_a_byte_order_mark_without_a_record_id_column(
     assert counts(report) == (3, 0, 3, True)
 
 
+# --- _clean: rows over several lines that the csv module reads, but that are not good ------
+
+
+def test_a_repeated_header_over_two_lines_is_still_a_repeated_header(tmp_path: Path) -> None:
+    """A header with a quoted name holding a line break, repeated (files joined): a fault."""
+    header = HEADER + ',"x\ny"'
+    report, issues = check(tmp_path, lines(header, row(1) + ",", header, row(2) + ","))
+    assert issues == [(0, 1, None, "", "schema"), parse_error(1, 4)]
+    assert counts(report) == (3, 1, 3, True)
+    assert messages(report)[1] == (
+        "the row repeats the header row, as when two files are joined together; remove it"
+    )
+
+
+def test_a_nul_in_a_quoted_cell_over_two_lines_spoils_its_row(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, lines(HEADER, row(1), row(2, what='"a\nb\0c"'), row(3)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (3, 2, 3, True)
+    assert messages(report)[0].startswith("the row holds a NUL character (a zero byte)")
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
@@ -354,6 +375,17 @@ def test_an_id_only_in_an_older_version_of_the_framework_is_not_named_elsewhere(
             "local-test` for the ids"
         ),
     )
+
+
+# --- _type_name: what a value of the wrong type is called --------------------------------
+
+
+def test_a_date_where_text_belongs_is_called_a_date() -> None:
+    """A date object (as YAML reads an unquoted date) where text belongs: named, not quoted."""
+    result = validate_record(record(record_id=dt.date(2026, 3, 1)), today=TODAY)
+    assert [(i.pointer, i.code, i.message) for i in result.issues] == [
+        ("/record_id", "schema", "must be text, not a date or time")
+    ]
 
 
 # --- Checker.__init__: quality hints only when asked ----------------------------------
