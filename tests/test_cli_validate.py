@@ -117,7 +117,9 @@ def test_json_report_is_the_designed_object() -> None:
     code, out, _ = cli("validate", TODAY, "--format", "json", source)
     assert code == 1
     report = json.loads(out)
-    assert list(report) == ["records", "valid", "invalid", "truncated", "issues", "files"]
+    assert list(report) == [
+        "records", "valid", "invalid", "truncated", "errors", "warnings", "issues", "files",
+    ]  # fmt: skip
     assert report["files"] == [{"source": source, "records": 5, "complete": True}]
     assert (report["records"], report["valid"], report["invalid"]) == (5, 0, 5)
     assert report["truncated"] is False

@@ -57,7 +57,9 @@ CORPUS: Final = {
     )
     for input_format in FORMATS
 }
-REPORT_KEYS: Final = {"records", "valid", "invalid", "truncated", "issues", "files"}
+REPORT_KEYS: Final = {
+    "records", "valid", "invalid", "truncated", "errors", "warnings", "issues", "files",
+}  # fmt: skip
 ISSUE_KEYS: Final = {
     "source", "line", "column", "record", "record_id", "pointer", "code", "severity", "message",
 }  # fmt: skip
@@ -189,8 +191,12 @@ def _check_command(source: str, expected: hostile.Expected) -> tuple[int, dict[s
     for text in hostile.strings_in(report):
         _no_leak("the JSON report", text)
     _say(f"JSON report: {json.dumps(report, ensure_ascii=False)[:3000]}")
-    errors = any(issue["severity"] == "error" for issue in report["issues"])
-    assert code == (1 if report["invalid"] or errors else 0), (code, err)
+    severities = [issue["severity"] for issue in report["issues"]]
+    assert (report["errors"], report["warnings"]) == (
+        severities.count("error"),
+        severities.count("warning"),
+    )
+    assert code == (1 if report["invalid"] or report["errors"] else 0), (code, err)
     _check_report(report, source, expected)
 
     text_code, text, text_err = cli("validate", TODAY_ARG, "--format", "text", source)

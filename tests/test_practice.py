@@ -121,6 +121,7 @@ def test_quality_hints_only_when_asked_and_each_at_its_boundary() -> None:
         ({"why_it_matters": why, "status": "met", "status_note": "Back at the club"},
          "review", []),
         ({"why_it_matters": why}, "review", []),  # unrated: status-missing, not unexplained
+        ({"why_it_matters": why, "status": "achieved"}, "review", []),  # not a level: schema
     ]  # fmt: skip
     for fields, stage, hints in cases:
         data = record(stage=stage, outcomes=[_o(**fields)])

@@ -435,7 +435,9 @@ class Checker:
                 expected = f"one of: {', '.join(PERSPECTIVES)}"
                 found.append((path, SCHEMA, _must_be(expected, value, plain, path), value))
             if self.quality:
-                _quality(outcome, position, note, later, rated=review and status is not ABSENT)
+                # Rated: a level of the scale (a wrong status is a schema error already).
+                rated = review and type(status) is str and (index is None or status in index.levels)
+                _quality(outcome, position, note, later, rated=rated)
             if type(outcome_id) is str and type(what) is str:
                 key = (outcome_id, what)
                 first = seen.get(key)

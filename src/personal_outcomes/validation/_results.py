@@ -219,6 +219,8 @@ class Report:
             "valid": self.valid,
             "invalid": self.invalid,
             "truncated": self.truncated,
+            "errors": self.errors,
+            "warnings": self.warnings,
             "issues": [issue.to_dict() for issue in self.issues],
             "files": [summary.to_dict() for summary in self.files],
         }
