@@ -32,6 +32,16 @@ def _schema(args: argparse.Namespace, registry: Registry, streams: Streams) -> i
     elif args.framework_version in {r.version for r in _releases(registry, args.framework)}:
         # An earlier release of a bundled framework: the newest data, its outcome ids.
         schema = record_schema(registry.get(args.framework), version=args.framework_version)
+    elif args.framework_version and args.framework in registry.ids:
+        known = [*(r.version for r in _releases(registry, args.framework))]
+        known += registry.versions(args.framework)
+        if args.framework_version not in known:
+            message = (
+                f"personal-outcomes: framework '{args.framework}' has no version "
+                f"{args.framework_version} (known: {', '.join(known)})\n"
+            )
+            raise UsageError(message)
+        schema = record_schema(registry.get(args.framework, args.framework_version))
     else:
         schema = record_schema(registry.get(args.framework, args.framework_version))
     # The same text as the shipped file: every space character in a pattern escaped.
