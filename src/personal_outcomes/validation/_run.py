@@ -734,11 +734,13 @@ def check_segment(
     places: list[int] = []
     results: list[RecordResult] = []
     records = 0
+    stopped = False
     for raw in raws:
         key: object = raw.clean_id
         if key is None:
             data = raw.data
             key = data.get("record_id") if type(data) is dict else None
+            stopped = stopped or any(problem.stops for problem in raw.problems)
             result = engine.check_raw(raw, source)
             if result.issues or not result.valid:
                 results.append(attrs.evolve(result, data=None))
@@ -756,4 +758,5 @@ def check_segment(
         keys=tuple(keys),
         places=tuple(places),
         continued=continued,
+        complete=not stopped,
     )
