@@ -7,9 +7,12 @@ multi-line quoted row, or a limit exactly at and one past it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +29,9 @@ from personal_outcomes import (
     validate_files,
     validate_record,
 )
-from personal_outcomes._formats._csv import CELL_LIMIT
+from personal_outcomes._formats._csv import CELL_LIMIT, ROW_LIMIT, write_csv
 from personal_outcomes._record_format import CONTEXT_KEY_PATTERN
+from personal_outcomes.errors import RecordWriteError
 from personal_outcomes.validation import Report, _check, _fast_json
 from personal_outcomes.validation._run import Engine
 
@@ -225,6 +229,126 @@ def test_a_nul_in_a_quoted_cell_over_two_lines_spoils_its_row(tmp_path: Path) ->
     assert messages(report)[0].startswith("the row holds a NUL character (a zero byte)")
 
 
+def test_a_repeated_header_after_a_byte_order_mark_over_two_lines_is_a_fault(
+    tmp_path: Path,
+) -> None:
+    """Files joined, each with a BOM and a header over two lines: the second header is a fault."""
+    header = HEADER + ',"x\ny"'
+    data = lines(header, row(1) + ",") + BOM + lines(header, row(2) + ",")
+    report, issues = check(tmp_path, data)
+    assert issues == [(0, 1, None, "", "schema"), parse_error(1, 4)]
+    assert counts(report) == (3, 1, 3, True)
+    assert messages(report)[1] == (
+        "the row repeats the header row, as when two files are joined together; remove it"
+    )
+
+
+def test_a_row_over_several_lines_longer_than_a_cell_may_be_is_read(tmp_path: Path) -> None:
+    """Two cells of 70,000 characters (one over 35,000 lines): the row is longer than
+    CELL_LIMIT, but no cell is, so it is read (then both texts are too long)."""
+    header = "record_id,framework,person_id,recorded_on,stage,notes,outcome,what_matters"
+    notes = '"' + "n\n" * 35_000 + '"'
+    wide = f"r1,adults,p1,2026-03-01,assessment,{notes},seeing-people,{'w' * 70_000}"
+    report, issues = check(tmp_path, lines(header, wide))
+    assert issues == [
+        (0, 2, None, "/notes", "schema"),
+        (0, 2, None, "/outcomes/0/what_matters", "schema"),
+    ]
+    assert counts(report) == (1, 0, 1, True)
+
+
+def test_a_cell_over_the_limit_over_several_lines_whatever_the_csv_limit(
+    tmp_path: Path,
+) -> None:
+    """With the csv module's field limit raised, a multi-line cell over CELL_LIMIT is a fault."""
+    data = lines(HEADER, row(1), row(2, what='"' + "x\n" * 70_000 + '"'), row(3))
+    old = csv.field_size_limit(sys.maxsize)
+    try:
+        report, issues = check(tmp_path, data)
+    finally:
+        csv.field_size_limit(old)
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (3, 2, 3, True)
+    assert messages(report) == [
+        f"a cell is longer than {CELL_LIMIT} characters, the most a cell may hold; shorten it"
+    ]
+
+
+# --- _first_line_key: which record a row where reading stops belongs to -----------------
+
+#: A header whose record_id column is the last one.
+ID_LAST = "framework,person_id,recorded_on,stage,outcome,what_matters,record_id"
+
+
+def id_last(number: int) -> str:
+    return f"adults,p{number},2026-03-01,assessment,seeing-people,Friends,r{number}"
+
+
+def test_a_too_long_line_of_two_cells_names_its_record(tmp_path: Path) -> None:
+    """The first cell of a line over ROW_LIMIT (of two cells, no fault) is its record_id."""
+    report, issues = check(tmp_path, lines(HEADER, row(1), "r1," + "x" * ROW_LIMIT))
+    assert issues == [parse_error(0, 3)]
+    assert counts(report) == (1, 0, 1, False)
+    assert messages(report) == [
+        f"the line is longer than 1 MiB (1,048,576 bytes), the most a row may take; {NOT_READ}"
+    ]
+
+
+def test_a_too_long_line_whose_record_id_cell_is_faulty_names_no_record(tmp_path: Path) -> None:
+    """'"r1"x' is not read exactly (text after a closing quote): it names no record, not r1x."""
+    faulty = '"r1"x,adults,p1,2026-03-01,assessment,seeing-people,' + "x" * ROW_LIMIT
+    report, issues = check(tmp_path, lines(HEADER, "r1x" + row(1)[2:], faulty))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+
+
+def test_a_too_long_line_without_a_record_id_cell_names_no_record(tmp_path: Path) -> None:
+    """Six cells then the line's end is past ROW_LIMIT: the cut-short sixth is not record_id."""
+    long = "adults,p1,2026-03-01,assessment,seeing-people," + "x" * ROW_LIMIT
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), long))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+
+
+def test_an_unclosed_quote_in_the_second_of_two_cells_keeps_the_first(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, lines(HEADER, row(1), 'r1,"Fri'))
+    assert issues == [parse_error(0, 3)]
+    assert counts(report) == (1, 0, 1, False)
+
+
+def test_a_record_id_cell_left_open_names_no_record(tmp_path: Path) -> None:
+    """The quote left open is in the record_id cell: it may be cut short, so it names none."""
+    open_id = 'adults,p1,2026-03-01,assessment,seeing-people,Friends,"r1'
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), open_id))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+
+
+def test_a_runaway_quote_s_record_id_is_read_from_its_first_line_only(tmp_path: Path) -> None:
+    """record_id comes after the quoted cell that holds a line break: the first line does not
+    show it, so the row names no record (not r1, read after the line break)."""
+    spanning = 'adults,p1,2026-03-01,assessment,seeing-people,"Fri\nends",r1,extra'
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), spanning, id_last(2)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+
+
+# --- _stopped: a line too long because its lines end with a lone CR ---------------------
+
+
+def test_lone_cr_line_ends_over_the_row_limit_have_the_exact_message(tmp_path: Path) -> None:
+    data = lines(HEADER, row(1)) + (row(2) + "\r").encode() * (ROW_LIMIT // 40)
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        (
+            "a line ends with a lone carriage return (CR) here; save the file with CRLF or LF "
+            f"line ends; {NOT_READ}"
+        )
+    ]
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
@@ -276,6 +400,29 @@ def test_faulty_rows_past_the_hundred_listed_are_each_counted(tmp_path: Path) ->
     assert issues == [parse_error(0, line) for line in range(3, 103)] + [parse_error(0, 2)]
     assert messages(report)[-1] == "and 3 more rows of this record are faulty too (not listed)"
     assert counts(report) == (1, 0, 1, True)
+
+
+# --- write_csv and _text: what CSV cannot carry ------------------------------------------
+
+
+def test_context_names_that_cannot_be_columns_are_refused_naming_the_place() -> None:
+    with pytest.raises(RecordWriteError) as info:
+        write_csv([record()], io.StringIO(), context_names=["team", "bad name"])
+    assert (info.value.record, info.value.pointer, str(info.value)) == (
+        0,
+        "/context",
+        (
+            "record 0: /context: a context name must start with a letter and have at most 64 "
+            "letters, digits, '_' or '-'"
+        ),
+    )
+
+
+def test_a_nul_character_cannot_be_written_as_csv() -> None:
+    records = [record(), record(record_id="r-2", notes="a\0b")]
+    with pytest.raises(RecordWriteError) as info:
+        write_csv(records, io.StringIO())
+    assert str(info.value) == "record 1: /notes: CSV cannot carry a NUL character (U+0000)"
 
 
 # === personal_outcomes.validation._check ================================================
