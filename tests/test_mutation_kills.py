@@ -18,7 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+import yaml
 
 from factories import TODAY, outcome_record, record
 from personal_outcomes import (
@@ -29,7 +31,7 @@ from personal_outcomes import (
     validate_files,
     validate_record,
 )
-from personal_outcomes._formats._csv import CELL_LIMIT, ROW_LIMIT, write_csv
+from personal_outcomes._formats._csv import CELL_LIMIT, ROW_LIMIT, read_csv, write_csv
 from personal_outcomes._record_format import CONTEXT_KEY_PATTERN
 from personal_outcomes.errors import RecordWriteError
 from personal_outcomes.validation import Report, _check, _fast_json
@@ -349,6 +351,98 @@ def test_lone_cr_line_ends_over_the_row_limit_have_the_exact_message(tmp_path: P
     ]
 
 
+# --- _scan: where a row with quoted cells over several lines ends -----------------------
+
+
+def test_a_header_starting_with_a_quoted_name_over_two_lines_is_read(tmp_path: Path) -> None:
+    """The header's first name is quoted and holds a line break: the header is lines 1-2."""
+    report, issues = check(tmp_path, lines('"x\ny",' + HEADER, "z," + row(1)))
+    assert issues == [(0, 1, None, "", "schema")]
+    assert counts(report) == (1, 0, 1, True)
+    assert messages(report) == [
+        (
+            "column 1 has an unusual name and is not a column of the record format; remove or "
+            "rename it; it was ignored"
+        )
+    ]
+
+
+def test_a_header_with_an_empty_quoted_name_then_one_over_two_lines_is_read(
+    tmp_path: Path,
+) -> None:
+    """'""' closes at once; a later quoted name holds a line break: the header is lines 1-2."""
+    report, issues = check(tmp_path, lines('"",' + HEADER + ',"x\ny"', "," + row(1) + ",z"))
+    assert issues == [(0, 1, None, "", "schema"), (0, 1, None, "", "schema")]
+    assert counts(report) == (1, 0, 1, True)
+    assert messages(report)[0] == "column 1 has no name; name it or remove it; it was ignored"
+
+
+@pytest.mark.parametrize(
+    "spanning",
+    [
+        row(2, what='"Friends\n"'),  # the closing quote starts a line
+        row(2, what='"Fri\nen""ds\nmore"'),  # a doubled quote on a line the cell goes on after
+        row(2, what='"Fri\nends"""'),  # a doubled quote right before the closing one
+    ],
+    ids=["quote-first", "doubled-then-more", "doubled-then-closed"],
+)
+def test_a_quoted_cell_over_several_lines_ends_where_its_quote_closes(
+    tmp_path: Path, spanning: str
+) -> None:
+    """Rows 1 and 3 are read on their own lines; row 2 is one row however its quotes fall."""
+    report, issues = check(tmp_path, lines(HEADER, row(1), spanning, row(3)))
+    assert issues == []
+    assert counts(report) == (3, 3, 3, True)
+    records = list(read_csv(io.BytesIO(lines(HEADER, row(1), spanning, row(3))), "x.csv"))
+    assert [(r.index, r.line) for r in records] == [
+        (0, 2),
+        (1, 3),
+        (2, 3 + spanning.count("\n") + 1),
+    ]
+
+
+def test_a_quoted_cell_over_two_lines_followed_by_more_cells_ends_its_row(
+    tmp_path: Path,
+) -> None:
+    spanning = 'adults,p2,2026-03-01,assessment,seeing-people,"Fri\nends",r2'
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), spanning, id_last(3)))
+    assert issues == []
+    assert counts(report) == (3, 3, 3, True)
+
+
+# --- _slow_row: a good row over several lines, without a record_id column ---------------
+
+
+def test_without_a_record_id_column_a_row_over_two_lines_is_a_record(tmp_path: Path) -> None:
+    header = HEADER.removeprefix("record_id,")
+    data = lines(header, row(1).removeprefix("r1,"), row(2, what='"Fri\nends"')[3:])
+    report, issues = check(tmp_path, data)
+    assert issues == [(0, 1, None, "", "schema")]
+    assert counts(report) == (2, 0, 2, True)
+
+
+# --- _contributions: each fault of a contributions cell ---------------------------------
+
+CONTRIBUTION_FORM = (
+    "write each contribution as 'by: what' (for example 'person: Practise the walk'), "
+    "with ' | ' between contributions"
+)
+
+
+def test_each_fault_of_a_contributions_cell_has_its_exact_message(tmp_path: Path) -> None:
+    data = lines(HEADER + ",contributions", row(1) + ",person\\x: Call | | nothing here")
+    report, issues = check(tmp_path, data)
+    assert issues == [(0, 2, None, f"/outcomes/0/contributions/{n}", "schema") for n in range(3)]
+    assert messages(report) == [
+        (
+            "a backslash must be followed by '|' or '\\' (write '\\|' for a literal '|' and "
+            f"'\\\\' for a literal backslash); {CONTRIBUTION_FORM}"
+        ),
+        f"this contribution is empty (two '|' in a row, or one at an end); {CONTRIBUTION_FORM}",
+        f"this contribution has no ':'; {CONTRIBUTION_FORM}",
+    ]
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
@@ -532,6 +626,55 @@ def test_a_date_where_text_belongs_is_called_a_date() -> None:
     result = validate_record(record(record_id=dt.date(2026, 3, 1)), today=TODAY)
     assert [(i.pointer, i.code, i.message) for i in result.issues] == [
         ("/record_id", "schema", "must be text, not a date or time")
+    ]
+
+
+# --- Checker._outcomes: a perspective that is not one of the format's -------------------
+
+PERSPECTIVES = "one of: person, family, representative, practitioner, agreed"
+
+
+def test_a_wrong_perspective_names_every_allowed_one() -> None:
+    result = validate_record(outcome_record(perspective="someone"), today=TODAY)
+    assert [(i.pointer, i.code, i.message) for i in result.issues] == [
+        ("/outcomes/0/perspective", "schema", f"must be {PERSPECTIVES}")
+    ]
+
+
+def test_an_unquoted_yaml_perspective_is_told_to_be_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "record.yaml"
+    path.write_text(yaml.safe_dump(outcome_record(perspective=1)), encoding="utf-8")
+    report = validate_files([path], today=TODAY)
+    assert [(i.record, i.line, i.column, i.pointer, i.code, i.message) for i in report.issues] == [
+        (
+            0,
+            4,
+            16,
+            "/outcomes/0/perspective",
+            "schema",
+            (
+                f"must be {PERSPECTIVES}, but YAML reads this unquoted value as a number; "
+                "put it in quotes"
+            ),
+        )
+    ]
+
+
+# --- Checker._framework: the known versions, oldest first --------------------------------
+
+
+def test_an_unknown_framework_version_lists_the_known_ones_in_version_order() -> None:
+    """1.9.0 comes before 1.10.0 (by number, not by text)."""
+    adults = bundled().get("adults")
+    versions = ("1.9.0", "1.10.0", "1.0.0")
+    registry = Registry(frameworks=tuple(attrs.evolve(adults, version=v) for v in versions))
+    result = validate_record(record(framework_version="2.0.0"), registry, today=TODAY)
+    assert [(i.pointer, i.code, i.message) for i in result.issues] == [
+        (
+            "/framework_version",
+            "unknown-framework",
+            "framework 'adults' has no such version (known: 1.0.0, 1.9.0, 1.10.0)",
+        )
     ]
 
 
