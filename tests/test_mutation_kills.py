@@ -483,6 +483,20 @@ def test_a_stray_byte_at_the_very_end_is_not_utf8_not_a_cut_character(tmp_path: 
     ]
 
 
+def test_a_stray_byte_in_a_row_whose_quoted_cell_goes_on_is_not_utf8_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """The bad byte is on line 3, where a quoted cell opens that closes on line 4."""
+    bad = row(2, what='"Fr\xffi\nends"').encode("latin-1")  # \xff: the one byte not ASCII
+    data = lines(HEADER, row(1)) + bad + b"\n"
+    report, issues = check(tmp_path, data + lines(row(3)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, False)
+    assert messages(report) == [
+        f"the file is not UTF-8 text from this line on; {RESAVE}; {NOT_READ}"
+    ]
+
+
 # --- _spoil -----------------------------------------------------------------------------------
 
 
