@@ -443,6 +443,29 @@ def test_each_fault_of_a_contributions_cell_has_its_exact_message(tmp_path: Path
     ]
 
 
+# --- _tokenize: cells read leniently -----------------------------------------------------
+
+
+def test_a_header_name_with_a_doubled_quote_is_read_as_one_quote(tmp_path: Path) -> None:
+    """'"a""b"' names column 1 a"b: the header repeated later is seen as a repeated header."""
+    header = '"a""b",' + HEADER
+    report, issues = check(tmp_path, lines(header, "x," + row(1), header, "x," + row(2)))
+    assert issues == [(0, 1, None, "", "schema"), parse_error(1, 3)]
+    assert counts(report) == (3, 1, 3, True)
+    assert messages(report)[1] == (
+        "the row repeats the header row, as when two files are joined together; remove it"
+    )
+
+
+def test_a_long_cell_before_the_record_id_cell_keeps_the_row_s_record(tmp_path: Path) -> None:
+    """record_id is the last column, after a cell over the limit: the row still names r2."""
+    huge = "x" * (CELL_LIMIT + 1)
+    long = f"adults,p2,2026-03-01,assessment,seeing-people,{huge},r2"
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), long, id_last(2)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (2, 1, 2, True)
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
@@ -508,6 +531,48 @@ def test_faulty_rows_past_the_hundred_listed_are_each_counted(tmp_path: Path) ->
     assert issues == [parse_error(0, line) for line in range(3, 103)] + [parse_error(0, 2)]
     assert messages(report)[-1] == "and 3 more rows of this record are faulty too (not listed)"
     assert counts(report) == (1, 0, 1, True)
+
+
+# --- _groups: faulty rows held, counted, or standing alone -------------------------------
+
+UNPLACED = '"x"y,z'  # a faulty row whose record_id cannot be read
+
+
+def test_faulty_rows_not_listed_are_counted_across_every_run_of_them(tmp_path: Path) -> None:
+    """101 faulty rows of r1 (1 not listed), one unplaced, then r1 again: 2 not listed."""
+    data = lines(HEADER, row(1), *["r1,adults"] * 101, UNPLACED, row(1, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(0, line) for line in range(3, 103)] + [parse_error(0, 2)]
+    assert messages(report)[-1] == "and 2 more rows of this record are faulty too (not listed)"
+    assert counts(report) == (1, 0, 1, True)
+
+
+def test_exactly_a_hundred_unplaced_faulty_rows_are_held_for_their_record(
+    tmp_path: Path,
+) -> None:
+    """100 unplaced faulty rows between rows of r1 spoil r1; one more and they stand alone."""
+    data = lines(HEADER, row(1), *[UNPLACED] * 100, row(1, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(0, line) for line in range(3, 103)]
+    assert counts(report) == (1, 0, 1, True)
+    data = lines(HEADER, row(1), *[UNPLACED] * 101, row(1, what="Pals"))
+    report, issues = check(tmp_path, data)
+    assert issues[:2] == [parse_error(1, 3), parse_error(2, 4)]
+    assert issues[-1] == (102, 104, None, "/record_id", "duplicate-record-id")
+    assert counts(report) == (103, 1, 103, True)
+
+
+def test_a_record_ended_by_unplaced_faulty_rows_still_counts_its_unlisted_ones(
+    tmp_path: Path,
+) -> None:
+    """r1 with 101 faulty rows (1 not listed), then 101 unplaced: r1 says 1 more is faulty."""
+    data = lines(HEADER, row(1), *["r1,adults"] * 101, *[UNPLACED] * 101)
+    report, issues = check(tmp_path, data)
+    own = [parse_error(0, line) for line in range(3, 103)] + [parse_error(0, 2)]
+    alone = [parse_error(n, 103 + n) for n in range(1, 102)]
+    assert issues == own + alone
+    assert messages(report)[100] == "and 1 more rows of this record are faulty too (not listed)"
+    assert counts(report) == (102, 0, 102, True)
 
 
 # --- write_csv and _text: what CSV cannot carry ------------------------------------------
