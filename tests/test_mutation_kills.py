@@ -466,6 +466,21 @@ def test_a_long_cell_before_the_record_id_cell_keeps_the_row_s_record(tmp_path: 
     assert counts(report) == (2, 1, 2, True)
 
 
+def test_only_a_row_s_first_fault_bounds_its_readable_cells(tmp_path: Path) -> None:
+    """Text after a closing quote in cell 6, then a quote left open: record_id (cell 7, after
+    the first fault) is not read, so the row names no record."""
+    faulty = 'adults,p2,2026-03-01,assessment,seeing-people,"a"b,r2,"open'
+    report, issues = check(tmp_path, lines(ID_LAST, id_last(1), faulty, id_last(2)))
+    assert issues == [parse_error(1, 3)]
+    assert counts(report) == (3, 2, 3, True)
+    assert messages(report) == [
+        (
+            "a quoted cell has text after its closing double quote; inside a quoted cell, write "
+            'each double quote as two ("")'
+        )
+    ]
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
