@@ -481,6 +481,36 @@ def test_only_a_row_s_first_fault_bounds_its_readable_cells(tmp_path: Path) -> N
     ]
 
 
+# --- _physical: a row's bytes, at most ROW_LIMIT and one more ----------------------------
+
+
+def test_a_row_left_open_is_read_only_up_to_the_limit_and_one_byte_more() -> None:
+    """A quote left open before 3 MiB without a line end: the row's bytes read stop at
+    ROW_LIMIT + 1, and reading stops there."""
+    before = lines(HEADER, row(1))
+    stream = io.BytesIO(before + lines(row(2, what='"x')) + b"x" * (3 * ROW_LIMIT))
+    records = list(read_csv(stream, "open.csv"))
+    assert [(r.index, r.line, [(p.line, p.stops) for p in r.problems]) for r in records] == [
+        (0, 2, []),
+        (1, 3, [(3, True)]),
+    ]
+    assert stream.tell() == len(before) + ROW_LIMIT + 1
+
+
+def test_a_faulty_row_of_exactly_the_limit_is_read_and_reading_goes_on(tmp_path: Path) -> None:
+    """A row of ROW_LIMIT bytes with text after a closing quote: a fault of its own row only."""
+    header = "record_id,framework,person_id,recorded_on,stage,notes,outcome,what_matters"
+    wide = "\U0001f600" * CELL_LIMIT  # 4 bytes a character: 512 KiB, the longest cell
+    start = f'r1,adults,"p"1,2026-03-01,assessment,{wide},seeing-people,'
+    rest = ROW_LIMIT - len(start.encode()) - 1
+    what = "\U0001f600" * (rest // 4) + "x" * (rest % 4)
+    assert len((start + what + "\n").encode()) == ROW_LIMIT
+    data = lines(header, start + what, "r2,adults,p2,2026-03-01,assessment,,seeing-people,Pals")
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(0, 2)]
+    assert counts(report) == (2, 1, 2, True)
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
