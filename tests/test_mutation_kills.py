@@ -511,6 +511,23 @@ def test_a_faulty_row_of_exactly_the_limit_is_read_and_reading_goes_on(tmp_path:
     assert counts(report) == (2, 1, 2, True)
 
 
+def test_a_row_over_two_lines_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    """A quoted cell holding a line break, in a row of exactly ROW_LIMIT bytes: read."""
+    header = "record_id,framework,person_id,recorded_on,stage,notes,outcome,what_matters"
+    notes = "\U0001f600" * (CELL_LIMIT - 2) + "\nx"  # CELL_LIMIT characters, over two lines
+    start = f'r1,adults,p1,2026-03-01,assessment,"{notes}",seeing-people,'
+    rest = ROW_LIMIT - len(start.encode()) - 1
+    what = "\U0001f600" * (rest // 4) + "x" * (rest % 4)
+    assert len((start + what + "\n").encode()) == ROW_LIMIT
+    data = lines(header, start + what, "r2,adults,p2,2026-03-01,assessment,,seeing-people,Pals")
+    report, issues = check(tmp_path, data)
+    assert issues == [
+        (0, 2, None, "/notes", "schema"),
+        (0, 2, None, "/outcomes/0/what_matters", "schema"),
+    ]
+    assert counts(report) == (2, 1, 2, True)
+
+
 # --- _row_fault: messages -------------------------------------------------------------------
 
 
