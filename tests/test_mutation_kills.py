@@ -79,6 +79,21 @@ def parse_error(record: int | None, line: int) -> Issue:
 
 # === personal_outcomes._formats._csv ====================================================
 
+# --- _header_names ---------------------------------------------------------------------
+
+
+def test_an_empty_first_line_is_no_header_with_the_exact_message(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, lines(",,,", HEADER, row(1)))
+    assert issues == [parse_error(None, 1)]
+    assert counts(report) == (0, 0, 0, False)
+    assert messages(report) == [
+        (
+            "the first line is empty, so the file has no header row; put the column names on the "
+            f"first line; {NOT_READ}"
+        )
+    ]
+
+
 # --- _lone_cr_file ------------------------------------------------------------------------
 
 
