@@ -300,3 +300,29 @@ def test_the_schema_of_an_earlier_release(tmp_path: Path) -> None:
     ):
         record_schema(adults, version="0.1.0")
     assert record_schema(adults, version=adults.version) == record_schema(adults)
+
+
+@pytest.mark.parametrize("field", ["what_matters", "why_it_matters", "status_note", "notes"])
+def test_a_byte_order_mark_in_text_that_is_not_blank_is_clean_on_the_fast_path(
+    field: str,
+) -> None:
+    """U+FEFF is space, but a text holding something else too is not blank, on every path."""
+    outcome = _o(why_it_matters="x", status="met", status_note="ok")
+    data = record(stage="review", outcomes=[outcome])
+    if field == "notes":
+        data["notes"] = "\ufeffAgreed at home"
+    else:
+        outcome[field] = "\ufeffMy pals\ufeff"
+    assert validate_record(data, today=TODAY).issues == ()
+    line = json.dumps(data).encode()
+    engine = Engine(Validator().registry, today=TODAY)
+    assert engine.line_check(line) == data["record_id"]
+    assert engine.quick(copy.deepcopy(data))
+    blank = copy.deepcopy(data)
+    if field == "notes":
+        blank["notes"] = "\ufeff \ufeff"
+    else:
+        blank["outcomes"][0][field] = "\ufeff\u3000"
+    assert engine.line_check(json.dumps(blank).encode()) is None
+    assert not engine.quick(copy.deepcopy(blank))
+    assert [i.code for i in validate_record(blank, today=TODAY).issues] == ["schema"]
