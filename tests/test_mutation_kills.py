@@ -94,6 +94,41 @@ def test_an_empty_first_line_is_no_header_with_the_exact_message(tmp_path: Path)
     ]
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", ("the file is empty, so it has no header row; the first line must name the "
+         "columns (record_id, framework, person_id, ...)")),
+        (lines(HEADER.replace(",", ";")), ("the header is a single column, and the file looks "
+         f"semicolon-separated; save it as comma-separated CSV (RFC 4180); {NOT_READ}")),
+        (b"record_id,\0\n", ("the first line holds NUL characters (zero bytes), which text "
+         "never holds: the file may be UTF-16 without a byte order mark, or not a CSV file at "
+         f"all; {RESAVE}; it was not read")),
+    ],
+    ids=["empty", "semicolons", "nul"],
+)  # fmt: skip
+def test_a_file_without_a_usable_header_has_the_exact_message(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    report, issues = check(tmp_path, data)
+    assert issues == [parse_error(None, 1)]
+    assert messages(report) == [message]
+
+
+def test_a_header_not_utf8_on_its_second_line_is_placed_on_it(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, b'"x\ny\xff",' + lines(HEADER, "z," + row(1)))
+    assert issues == [parse_error(None, 2)]
+    assert messages(report) == [
+        f"the file is not UTF-8 text from this line on; {RESAVE}; {NOT_READ}"
+    ]
+
+
+def test_a_header_name_of_exactly_the_cell_limit_is_read(tmp_path: Path) -> None:
+    report, issues = check(tmp_path, lines(f"{HEADER},{'x' * CELL_LIMIT}", row(1) + ","))
+    assert issues == [(0, 1, None, "", "schema")]
+    assert counts(report) == (1, 0, 1, True)
+
+
 # --- _lone_cr_file ------------------------------------------------------------------------
 
 
