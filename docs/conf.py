@@ -55,6 +55,7 @@ nitpick_ignore = [
     ("py:class", "collections.abc.Iterable"),
     ("py:class", "collections.abc.Iterator"),
     ("py:class", "collections.abc.Mapping"),
+    ("py:class", "collections.abc.Sequence"),
     ("py:class", "datetime.date"),
     ("py:class", "os.PathLike"),
     ("py:mod", "importlib.resources"),
