@@ -16,6 +16,7 @@ from personal_outcomes.summaries import PERIODS, Grouping, Journeys
 from personal_outcomes.summaries._journeys import refuse_fields
 from personal_outcomes.summaries._output import (
     OUTPUT_FORMATS,
+    counts_line,
     whole_file,
     write_journeys_csv,
     write_journeys_markdown,
@@ -111,15 +112,7 @@ def _write(journeys: Journeys, registry: Registry, output: str, out: TextIO) -> 
         write_journeys_markdown(rows, fields, text)
     else:
         write_journeys_table(rows, fields, text)
-        excluded = ", ".join(
-            f"{code} {count}" for code, count in sorted(journeys.excluded_by_code.items())
-        )
-        text.write(
-            f"{journeys.records} records: {journeys.included} included, "
-            f"{journeys.excluded} excluded for errors"
-            + (f" ({excluded})" if excluded else "")
-            + "\n"
-        )
+        text.write(counts_line(journeys.records, journeys.included, journeys.excluded_by_code))
     out.write(text.getvalue())
 
 

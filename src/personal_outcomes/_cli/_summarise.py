@@ -16,6 +16,7 @@ from personal_outcomes.summaries import PERIODS, Grouping, Summary, SummaryRow, 
 from personal_outcomes.summaries._chart import chart_format, draw_chart
 from personal_outcomes.summaries._output import (
     OUTPUT_FORMATS,
+    counts_line,
     whole_file,
     write_csv,
     write_json,
@@ -154,15 +155,7 @@ def _write(
         write_markdown(rows, fields, text)
     else:
         write_table(rows, fields, text)
-        excluded = ", ".join(
-            f"{code} {count}" for code, count in sorted(summary.excluded_by_code.items())
-        )
-        text.write(
-            f"{summary.records} records: {summary.included} included, "
-            f"{summary.excluded} excluded for errors"
-            + (f" ({excluded})" if excluded else "")
-            + "\n"
-        )
+        text.write(counts_line(summary.records, summary.included, summary.excluded_by_code))
     out.write(text.getvalue())
 
 

@@ -192,6 +192,16 @@ def write_journeys_table(rows: Sequence[JourneyRow], fields: Sequence[str], out:
         out.write("  ".join(cells).rstrip() + "\n")
 
 
+def counts_line(records: int, included: int, excluded_by_code: dict[str, int]) -> str:
+    """Return the closing line of a table: records read, included, and excluded by code."""
+    codes = ", ".join(f"{code} {count}" for code, count in sorted(excluded_by_code.items()))
+    return (
+        f"{records} records: {included} included, {records - included} excluded for errors"
+        + (f" ({codes})" if codes else "")
+        + "\n"
+    )
+
+
 def write_json(data: object, out: TextIO) -> None:
     """Write data as indented JSON (non-ASCII as is) with a final newline."""
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
