@@ -45,6 +45,8 @@ GOAL_VS_JSONSCHEMA = 25.0
 GOAL_VS_PYDANTIC = 1.0
 GOAL_RSS_MIB = 64.0
 GOAL_JOBS_SPEEDUP = 1.8
+#: summarise may take at most this many times validate's time on the same file.
+GOAL_SUMMARISE = 1.5
 #: A best run is taken as undisturbed when its CPU time is at least this share of its
 #: wall time (--jobs 2 on JOBS_MIN_RECORDS or more: at least JOBS_SHARE cores' worth).
 CPU_SHARE = 0.9
@@ -102,6 +104,17 @@ def _json_counts(stdout: str) -> dict[str, int]:
     }
 
 
+_TALLY = re.compile(r"(\d+) records?: (\d+) included, (\d+) excluded for errors")
+
+
+def _tally_counts(stdout: str) -> dict[str, int]:
+    """Read the closing line of ``summarise``: records, included (valid), excluded."""
+    found = _TALLY.search(stdout.rstrip().rsplit("\n", 1)[-1])
+    if found is None:
+        raise RuntimeError(f"no counts line in the output: {stdout[-300:]!r}")
+    return dict(zip(("records", "valid", "invalid"), map(int, found.groups()), strict=True))
+
+
 def _script_counts(stdout: str) -> dict[str, int]:
     pairs = (item.split("=", 1) for item in stdout.split())
     return {key: int(value) for key, value in pairs}
@@ -140,6 +153,12 @@ OURS_JSON = Contender(
     _ours("--format", "json"),
     _json_counts,
     exit_codes=(0, 1),
+)
+OURS_SUMMARISE = Contender(
+    "ours-summarise",
+    "personal-outcomes summarise --by context.team --by period",
+    lambda path: [*_cli(), "summarise", "--by", "context.team", "--by", "period", str(path)],
+    _tally_counts,
 )
 PYDANTIC = Contender(
     "pydantic",
@@ -458,6 +477,13 @@ class Results:
                 self.at_main["floor"].rate / ours.rate,
             ),
         ]
+        if "ours-summarise" in self.at_main:
+            found.append(
+                (
+                    f"summarise time / validate time ({main})",
+                    self.at_main["ours-summarise"].best / ours.best,
+                )
+            )
         if self.main != self.small:
             found.insert(
                 4,
@@ -505,6 +531,16 @@ class Results:
                 ours.rss_mib <= GOAL_RSS_MIB,
             ),
         ]
+        tally = self.at_main.get("ours-summarise")
+        if tally is not None:
+            cost = tally.best / ours.best
+            found.append(
+                (
+                    f"summarise at most {GOAL_SUMMARISE}x the time of validate ({main})",
+                    f"{_ratio(cost)}: {tally.best:.2f} s vs {ours.best:.2f} s",
+                    cost <= GOAL_SUMMARISE,
+                )
+            )
         large = self.at_large.get("ours")
         if large is not None and self.index_growth_mib is not None:
             growth = large.rss_mib - ours.rss_mib
@@ -583,7 +619,9 @@ class Results:
         return notes
 
 
-CONTENDERS = {c.key: c for c in (OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, JSONSCHEMA, FLOOR)}
+CONTENDERS = {
+    c.key: c for c in (OURS, OURS_JOBS2, OURS_JSON, OURS_SUMMARISE, PYDANTIC, JSONSCHEMA, FLOOR)
+}
 
 
 def save(results: Results, repeats: int, large_repeats: int) -> None:
@@ -783,6 +821,9 @@ Each contender also runs by itself, e.g.
   - `personal-outcomes validate FILE`, every check on (schema, framework-aware checks,
     duplicate ids, future dates), the text report written to a file; also with `--jobs 2`
     and with `--format json` (which holds every issue in memory to print one JSON object).
+  - `personal-outcomes summarise --by context.team --by period FILE`: every check of
+    `validate`, then the counts of mentions, persons and review levels per outcome, team
+    and month (records with errors left out), the table written to a file.
   - `baseline_jsonschema.py`, the obvious integrator's code: one reused
     `jsonschema.Draft202012Validator` per framework with
     `format_checker=Draft202012Validator.FORMAT_CHECKER`, built once from the per-framework
@@ -1112,9 +1153,9 @@ def main() -> None:
     everyone = (OURS, PYDANTIC, JSONSCHEMA, FLOOR)
     tasks: list[Task] = [("startup", c, empty, 0) for c in everyone]
     tasks += [("small", c, files[small], small) for c in everyone]
-    main_contenders = [OURS, OURS_JOBS2, OURS_JSON, PYDANTIC, FLOOR]
+    main_contenders = [OURS, OURS_JOBS2, OURS_JSON, OURS_SUMMARISE, PYDANTIC, FLOOR]
     if main_size == small:
-        main_contenders = [OURS_JOBS2, OURS_JSON]
+        main_contenders = [OURS_JOBS2, OURS_JSON, OURS_SUMMARISE]
     elif args.full_jsonschema:
         main_contenders.append(JSONSCHEMA)
     tasks += [("main", c, files[main_size], main_size) for c in main_contenders]

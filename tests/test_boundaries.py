@@ -75,10 +75,10 @@ def paths(monkeypatch: pytest.MonkeyPatch) -> Paths:
 
         return watch
 
-    def watched_line(checker: Checker) -> Callable[[bytes], str | None]:
-        line_check = make_line(checker)
+    def watched_line(checker: Checker, *, keep: bool = False) -> Callable[[bytes], Any]:
+        line_check = make_line(checker, keep=keep)
 
-        def watch(line: bytes) -> str | None:
+        def watch(line: bytes) -> Any:
             verdict = line_check(line)
             seen.lines.append(verdict)
             return verdict

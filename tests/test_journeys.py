@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -251,8 +252,14 @@ def test_suppressed_counts_and_no_median_are_shown() -> None:
         no_review=None,
         median_days=None,
     )
-    assert list(journey_table_rows([row])) == [
-        ["(not recorded)", "adults", "seeing-people", "*", "*", "3", "0", "*", ""]
+    unreviewed = attrs.evolve(
+        row, starts=7, levels=(("met", 0), ("partly-met", 0)), no_review=7, median_days=None
+    )
+    # A median is hidden ("*") when a count of the starts that reached a review is; it
+    # is empty when none reached one.
+    assert list(journey_table_rows([row, unreviewed])) == [
+        ["(not recorded)", "adults", "seeing-people", "*", "*", "3", "0", "*", "*"],
+        ["(not recorded)", "adults", "seeing-people", "7", "0", "0", "0", "7", ""],
     ]
 
 

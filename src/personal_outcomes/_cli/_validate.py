@@ -46,6 +46,26 @@ def date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError("must be a real date written YYYY-MM-DD")
 
 
+def today_and_jobs(parser: argparse.ArgumentParser, jobs: str) -> None:
+    """Add ``--today`` and ``--jobs`` (``jobs``: what the workers do, for its help)."""
+    parser.add_argument(
+        "--today",
+        type=date,
+        metavar="YYYY-MM-DD",
+        help="treat dates after this one as in the future (default: today in UTC+14)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive,
+        default=1,
+        metavar="N",
+        help=(
+            f"{jobs} with up to N worker processes (default 1; at most the "
+            "number of usable processor cores)"
+        ),
+    )
+
+
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
     parser.add_argument(
@@ -64,22 +84,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="keep at most N issues (the report says it was cut short; counts stay exact)",
     )
-    parser.add_argument(
-        "--today",
-        type=date,
-        metavar="YYYY-MM-DD",
-        help="treat dates after this one as in the future (default: today in UTC+14)",
-    )
-    parser.add_argument(
-        "--jobs",
-        type=positive,
-        default=1,
-        metavar="N",
-        help=(
-            "check JSON Lines files with up to N worker processes (default 1; at most the "
-            "number of usable processor cores)"
-        ),
-    )
+    today_and_jobs(parser, "check JSON Lines files")
     parser.add_argument(
         "--strict",
         action="store_true",

@@ -63,7 +63,7 @@ from typing import BinaryIO, Final
 import orjson
 
 from personal_outcomes._codes import PARSE_ERROR
-from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
+from personal_outcomes._formats._raw import FILE_LEVEL, Proven, RawProblem, RawRecord
 from personal_outcomes._formats._text_input import BOM as _BOM
 from personal_outcomes._formats._text_input import NOT_READ as _NOT_READ
 from personal_outcomes._formats._text_input import decode_utf8 as _decode_utf8
@@ -105,17 +105,18 @@ def _decode_json_line(line: bytes) -> object:
     return orjson.loads(line)
 
 
-def read_jsonl(
+def read_jsonl(  # noqa: PLR0912 (one loop, no calls per line)
     stream: BinaryIO,
     source: str,
-    line_check: Callable[[bytes], str | None] | None = None,
+    line_check: Callable[[bytes], str | Proven | None] | None = None,
     *,
     at_start: bool = True,
 ) -> Iterator[RawRecord]:
     """Read JSON Lines: one record per non-blank line, in constant memory.
 
     With ``line_check``, a line it proves clean is yielded with ``clean_id`` set
-    and no data built; other lines are parsed as usual. ``at_start`` says the
+    and no data built (or, if the check returns the decoded record rather than its
+    id, with that record as the data); other lines are parsed as usual. ``at_start`` says the
     stream begins at the start of the file, where a byte order mark is allowed
     (a part of a file cut out for a worker does not). Lines are numbered from 1
     within the stream, counting LF only (see the module's docstring).
@@ -145,11 +146,15 @@ def read_jsonl(
             if not line.strip():
                 continue
         if line_check is not None and not extra:
-            clean_id = line_check(line)
-            if clean_id is not None:
+            clean = line_check(line)
+            if clean is not None:
                 # Built in C (tuple.__new__), not through the named tuple's __new__:
                 # one is made for every clean line.
-                yield _new(RawRecord, (index, number, column, None, None, (), _NONE, clean_id))
+                if type(clean) is str:
+                    yield _new(RawRecord, (index, number, column, None, None, (), _NONE, clean))
+                else:  # the decoded record itself (a Proven), kept as the data
+                    proven = (index, number, column, clean, None, (), _NONE, clean.record_id)  # type: ignore[union-attr]
+                    yield _new(RawRecord, proven)
                 index += 1
                 continue
         try:

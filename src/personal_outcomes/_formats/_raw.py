@@ -41,6 +41,15 @@ class Positions(Protocol):
         ...  # pragma: no cover
 
 
+class Proven(Protocol):
+    """A record a fast path decoded and proved clean: its fields are attributes."""
+
+    @property
+    def record_id(self) -> str:
+        """The record's id."""
+        ...  # pragma: no cover
+
+
 @frozen(kw_only=True, slots=True)
 class RawProblem:
     """A fault found while reading, before any checks ran."""

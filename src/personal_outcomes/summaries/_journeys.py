@@ -9,12 +9,14 @@ import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
 
 from attrs import field, frozen
 
-from personal_outcomes._codes import ERROR
+from personal_outcomes._record_format import REVIEW_STAGE
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.summaries._summary import Group, Grouping
+from personal_outcomes.summaries._grouping import Group, Grouping, day_of
+from personal_outcomes.summaries._tally import Mention, Tally
 from personal_outcomes.validation import RecordResult
 
 _Triple = tuple[str, str, str]  # person, framework, outcome
@@ -124,7 +126,7 @@ class _Tally:
 
 
 @frozen(kw_only=True, eq=False)
-class Journeys:
+class Journeys(Tally):
     """Starts and next reviews per person, framework and outcome, by group.
 
     Build one with :func:`journeys`, or add results one at a time with :meth:`add`;
@@ -165,84 +167,54 @@ class Journeys:
     are kept, since a slice merged in later may hold an earlier start).
     """
 
-    grouping: Grouping = field(factory=Grouping)
-    #: Records seen, included (no errors) and excluded (with errors).
-    records: int = field(default=0, init=False)
-    included: int = field(default=0, init=False)
-    #: For each error code, how many excluded records have it.
-    excluded_by_code: dict[str, int] = field(factory=dict, init=False)
+    _plural: ClassVar[str] = "journeys"
     _journeys: dict[_Triple, _Journey] = field(factory=dict, init=False, alias="_journeys")
 
     def __attrs_post_init__(self) -> None:
         """Refuse a grouping by stage or perspective."""
         refuse_fields(self.grouping.fields)
 
-    @property
-    def excluded(self) -> int:
-        """Records left out because they have errors."""
-        return self.records - self.included
-
-    def add(self, result: RecordResult) -> None:
-        """Take one checked record: included if it has no errors, else excluded by code.
-
-        A result that is a fault of a file (no record) is not counted.
-        """
-        if result.index is None:
-            return
-        object.__setattr__(self, "records", self.records + 1)
-        data = result.data
-        if not result.valid or not isinstance(data, Mapping):
-            codes = {issue.code for issue in result.issues if issue.severity == ERROR}
-            for code in codes or {"schema"}:  # a spoiled CSV record: a column the file lacks
-                self.excluded_by_code[code] = self.excluded_by_code.get(code, 0) + 1
-            return
-        object.__setattr__(self, "included", self.included + 1)
-        review = data["stage"] == "review"  # else a start: assessment or support-planning
-        day = _day(data["recorded_on"])
-        if not isinstance(data["recorded_on"], str):
-            data = {**data, "recorded_on": day}  # a date object: group by its period too
-        person, framework = data["person_id"], data["framework"]
-        first: dict[str, Mapping[str, object]] = {}
-        for outcome in data["outcomes"]:
-            first.setdefault(outcome["outcome"], outcome)
-        for outcome_id, outcome in first.items():
-            key = (person, framework, outcome_id)
-            journey = self._journeys.get(key)
+    def _take(
+        self,
+        framework: str,
+        person: str,
+        stage: str,
+        *,
+        recorded_on: object,
+        context: Mapping[str, object] | None,
+        mentions: list[Mention],
+    ) -> None:
+        review = stage == REVIEW_STAGE  # else a start: assessment or support-planning
+        day = day_of(recorded_on) or str(recorded_on)  # a valid record has a date
+        first: dict[str, str | None] = {}
+        for outcome, status, _ in mentions:
+            if outcome not in first:
+                first[outcome] = status
+        groups: tuple[Group, ...] = ()
+        if not review:
+            values = self.grouping.record_values(stage, day, context)
+            groups = (self.grouping.outcome_group(values, None),)
+        found = self._journeys
+        for outcome, status in first.items():
+            key = (person, framework, outcome)
+            journey = found.get(key)
             if journey is None:
-                journey = self._journeys[key] = _Journey()
+                journey = found[key] = _Journey()
             if review:
-                status = outcome.get("status")
-                journey.add_review(day, status if isinstance(status, str) else None)
+                journey.add_review(day, status)
             else:
-                journey.add_start(day, self.grouping.groups(data, outcome))
+                journey.add_start(day, groups)
 
-    def add_all(self, results: Iterable[RecordResult]) -> Journeys:
-        """Take every result; return these journeys."""
-        for result in results:
-            self.add(result)
-        return self
-
-    def __add__(self, other: Journeys) -> Journeys:
-        """Return the journeys of both inputs, this one's read first (same grouping)."""
-        if not isinstance(other, Journeys):
-            return NotImplemented
-        if other.grouping != self.grouping:
-            raise ValueError("only journeys with the same grouping add up")
-        total = Journeys(grouping=self.grouping)
-        for part in (self, other):
-            object.__setattr__(total, "records", total.records + part.records)
-            object.__setattr__(total, "included", total.included + part.included)
-            for code, count in part.excluded_by_code.items():
-                total.excluded_by_code[code] = total.excluded_by_code.get(code, 0) + count
-            for key, journey in part._journeys.items():
-                mine = total._journeys.get(key)
-                if mine is None:
-                    mine = total._journeys[key] = _Journey()
-                if journey.start is not None:
-                    mine.add_start(journey.start, journey.groups)
-                for day, status in journey.reviews.items():
-                    mine.add_review(day, status)
-        return total
+    def _merge(self, other: Journeys) -> None:
+        found = self._journeys
+        for key, journey in other._journeys.items():
+            mine = found.get(key)
+            if mine is None:
+                mine = found[key] = _Journey()
+            if journey.start is not None:
+                mine.add_start(journey.start, journey.groups)
+            for day, status in journey.reviews.items():
+                mine.add_review(day, status)
 
     def rows(self, registry: Registry) -> list[JourneyRow]:
         """Return one row per group, framework and outcome with at least one start.
@@ -300,22 +272,17 @@ class Journeys:
             )
         return rows
 
-    def to_dict(self, registry: Registry) -> dict[str, object]:
-        """Return the JSON object ``journeys --format json`` prints."""
+    def to_dict(
+        self, registry: Registry, rows: Sequence[JourneyRow] | None = None
+    ) -> dict[str, object]:
+        """Return the JSON object ``journeys --format json`` prints.
+
+        ``rows`` replaces the journeys' own (their rows after suppression, say).
+        """
         return {
-            "records": self.records,
-            "included": self.included,
-            "excluded": {
-                "total": self.excluded,
-                "by_code": dict(sorted(self.excluded_by_code.items())),
-            },
-            "rows": [row.to_dict() for row in self.rows(registry)],
+            **self.to_dict_counts(),
+            "rows": [row.to_dict() for row in (self.rows(registry) if rows is None else rows)],
         }
-
-
-def _day(value: object) -> str:
-    """Return a valid record's date as ``YYYY-MM-DD`` (text as is, a date object too)."""
-    return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
 
 
 def _days(start: str, review: str) -> int:

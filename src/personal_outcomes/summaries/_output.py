@@ -143,7 +143,8 @@ def journey_header(fields: Sequence[str], levels: Sequence[str]) -> list[str]:
 def journey_table_rows(rows: Sequence[JourneyRow]) -> Iterator[list[str]]:
     """Yield every journey row as text cells (group values, names, counts, median days).
 
-    A median of ``None`` (no start reached a review) is an empty cell.
+    A median of ``None`` is an empty cell when no start reached a review, and
+    suppressed (``*``) when a count of the starts that reached one is (see ``published``).
     """
     levels = level_ids(rows)
     for row in rows:
@@ -157,6 +158,8 @@ def journey_table_rows(rows: Sequence[JourneyRow]) -> Iterator[list[str]]:
         ]
         cells = [SUPPRESSED if value is None else str(value) for value in values]
         median = "" if row.median_days is None else str(row.median_days)
+        if row.median_days is None and (row.unrated is None or None in counts.values()):
+            median = SUPPRESSED
         yield [*group, row.framework, row.outcome, *cells, median]
 
 

@@ -9,95 +9,38 @@ so they are kept as sets until the rows are made.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final, Literal
+from typing import ClassVar, Literal
 
 from attrs import field, frozen
 
-from personal_outcomes._codes import ERROR
+from personal_outcomes._record_format import REVIEW_STAGE
 from personal_outcomes.frameworks import Framework, Registry
+from personal_outcomes.summaries._grouping import (
+    GROUP_FIELDS,
+    PERIODS,
+    Group,
+    Grouping,
+    Period,
+    period_of,
+)
+from personal_outcomes.summaries._tally import Mention, Tally
 from personal_outcomes.validation import RecordResult
 
-#: How ``recorded_on`` can be grouped.
-Period = Literal["month", "quarter", "year", "financial-year"]
-PERIODS: Final[tuple[Period, ...]] = ("month", "quarter", "year", "financial-year")
-
-#: Fields a summary can be grouped by, besides ``context.NAME``.
-GROUP_FIELDS: Final = ("stage", "perspective", "period")
+__all__ = [
+    "GROUP_FIELDS",
+    "PERIODS",
+    "Group",
+    "Grouping",
+    "Period",
+    "RowKind",
+    "Summary",
+    "SummaryRow",
+    "period_of",
+    "summarise",
+]
 
 RowKind = Literal["framework", "category", "outcome"]
-
-#: A group: the grouping fields' values, in the order asked for (None: not recorded).
-Group = tuple[str | None, ...]
-
-
-def period_of(day: str, period: Period) -> str:
-    """Return the period a ``YYYY-MM-DD`` date falls in.
-
-    The UK financial year starts on 1 April: 2026-03-31 is in 2025/26, 2026-04-01 in
-    2026/27.
-
-    >>> [period_of("2026-03-31", p) for p in PERIODS]
-    ['2026-03', '2026-Q1', '2026', '2025/26']
-    >>> period_of("2026-04-01", "financial-year")
-    '2026/27'
-    """
-    year, month = int(day[:4]), int(day[5:7])
-    if period == "month":
-        return day[:7]
-    if period == "quarter":
-        return f"{year}-Q{(month - 1) // 3 + 1}"
-    if period == "year":
-        return str(year)
-    start = year if month >= 4 else year - 1  # noqa: PLR2004 (April)
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-@frozen(kw_only=True)
-class Grouping:
-    """How outcomes are grouped: by fields, and ``recorded_on`` by which period.
-
-    Fields are ``context.NAME``, ``stage``, ``perspective`` and ``period``.
-    """
-
-    fields: tuple[str, ...] = ()
-    period: Period = "month"
-
-    def __attrs_post_init__(self) -> None:
-        """Refuse a field that cannot group."""
-        for name in self.fields:
-            if name not in GROUP_FIELDS and not (
-                name.startswith("context.") and len(name) > len("context.")
-            ):
-                message = (
-                    f"cannot group by {name!r}: use context.NAME, stage, perspective or period"
-                )
-                raise ValueError(message)
-        if self.period not in PERIODS:
-            raise ValueError(f"period must be one of: {', '.join(PERIODS)}")
-        if len(set(self.fields)) != len(self.fields):
-            raise ValueError("a field to group by is given twice")
-
-    def groups(
-        self, record: Mapping[str, object], outcome: Mapping[str, object]
-    ) -> tuple[Group, ...]:
-        """Return the groups one recorded outcome falls into (one today; more may come)."""
-        values: list[str | None] = []
-        for name in self.fields:
-            value: object
-            if name == "stage":
-                value = record.get("stage")
-            elif name == "perspective":
-                value = outcome.get("perspective")
-            elif name == "period":
-                day = record.get("recorded_on")
-                value = period_of(day, self.period) if isinstance(day, str) else None
-            else:
-                context = record.get("context")
-                value = context.get(name[8:]) if isinstance(context, Mapping) else None
-            values.append(value if isinstance(value, str) else None)
-        return (tuple(values),)
 
 
 @frozen(kw_only=True)
@@ -137,7 +80,7 @@ class SummaryRow:
         }
 
 
-_Key = tuple[Group, str, str]  # group, framework, outcome
+_Key = tuple[Group, str]  # group, framework
 _Where = tuple[str, str | None, str | None]  # framework, category, outcome
 
 
@@ -149,95 +92,78 @@ class _Cell:
     def __init__(self) -> None:
         self.mentions = 0
         self.persons: set[str] = set()
-        self.levels: Counter[str] = Counter()
+        self.levels: dict[str, int] = {}
         self.unrated = 0
 
     def add(self, other: _Cell) -> None:
         self.mentions += other.mentions
         self.persons |= other.persons
-        self.levels.update(other.levels)
+        levels = self.levels
+        for level, count in other.levels.items():
+            levels[level] = levels.get(level, 0) + count
         self.unrated += other.unrated
 
 
 @frozen(kw_only=True, eq=False)
-class Summary:
+class Summary(Tally):
     """Counts of validated records, by group, framework and outcome (see the module).
 
     Build one with :func:`summarise`, or add results one at a time with
-    :meth:`add`; summaries of slices of the input add up with ``+``.
+    :meth:`add`; summaries of slices of the input add up with ``+`` (and ``+=``).
     """
 
-    grouping: Grouping = field(factory=Grouping)
-    #: Records seen, included (no errors) and excluded (with errors).
-    records: int = field(default=0, init=False)
-    included: int = field(default=0, init=False)
-    #: For each error code, how many excluded records have it.
-    excluded_by_code: dict[str, int] = field(factory=dict, init=False)
-    _cells: dict[_Key, _Cell] = field(factory=dict, init=False, alias="_cells")
+    _plural: ClassVar[str] = "summaries"
+    #: Per group and framework, each outcome's counts.
+    _cells: dict[_Key, dict[str, _Cell]] = field(factory=dict, init=False, alias="_cells")
 
-    @property
-    def excluded(self) -> int:
-        """Records left out because they have errors."""
-        return self.records - self.included
+    def _take(
+        self,
+        framework: str,
+        person: str,
+        stage: str,
+        *,
+        recorded_on: object,
+        context: Mapping[str, object] | None,
+        mentions: list[Mention],
+    ) -> None:
+        grouping = self.grouping
+        review = stage == REVIEW_STAGE
+        tables = self._cells
+        values = grouping.record_values(stage, recorded_on, context) if grouping.fields else []
+        by_perspective = "perspective" in grouping.fields
+        key = (tuple(values), framework)
+        table = tables.get(key)
+        if table is None:
+            table = tables[key] = {}
+        for outcome, status, perspective in mentions:
+            if by_perspective:
+                key = (grouping.outcome_group(values, perspective), framework)
+                table = tables.get(key)
+                if table is None:
+                    table = tables[key] = {}
+            cell = table.get(outcome)
+            if cell is None:
+                cell = table[outcome] = _Cell()
+            cell.mentions += 1
+            cell.persons.add(person)
+            if review:
+                if status is None:
+                    cell.unrated += 1
+                else:
+                    levels = cell.levels
+                    levels[status] = levels.get(status, 0) + 1
 
-    def add(self, result: RecordResult) -> None:
-        """Count one checked record: included if it has no errors, else excluded by code.
-
-        A result that is a fault of a file (no record) is not counted.
-        """
-        if result.index is None:
-            return
-        object.__setattr__(self, "records", self.records + 1)
-        data = result.data
-        if not result.valid or not isinstance(data, Mapping):
-            codes = {issue.code for issue in result.issues if issue.severity == ERROR}
-            for code in codes or {"schema"}:  # a spoiled CSV record: a column the file lacks
-                self.excluded_by_code[code] = self.excluded_by_code.get(code, 0) + 1
-            return
-        object.__setattr__(self, "included", self.included + 1)
-        framework = data["framework"]
-        person = data["person_id"]
-        review = data["stage"] == "review"
-        cells = self._cells
-        for outcome in data["outcomes"]:
-            for group in self.grouping.groups(data, outcome):
-                key = (group, framework, outcome["outcome"])
-                cell = cells.get(key)
-                if cell is None:
-                    cell = cells[key] = _Cell()
-                cell.mentions += 1
-                cell.persons.add(person)
-                if review:
-                    status = outcome.get("status")
-                    if status is None:
-                        cell.unrated += 1
-                    else:
-                        cell.levels[status] += 1
-
-    def add_all(self, results: Iterable[RecordResult]) -> Summary:
-        """Count every result; return this summary."""
-        for result in results:
-            self.add(result)
-        return self
-
-    def __add__(self, other: Summary) -> Summary:
-        """Return the summary of both inputs (the groupings must be the same)."""
-        if not isinstance(other, Summary):
-            return NotImplemented
-        if other.grouping != self.grouping:
-            raise ValueError("only summaries with the same grouping add up")
-        total = Summary(grouping=self.grouping)
-        for part in (self, other):
-            object.__setattr__(total, "records", total.records + part.records)
-            object.__setattr__(total, "included", total.included + part.included)
-            for code, count in part.excluded_by_code.items():
-                total.excluded_by_code[code] = total.excluded_by_code.get(code, 0) + count
-            for key, cell in part._cells.items():
-                mine = total._cells.get(key)
+    def _merge(self, other: Summary) -> None:
+        tables = self._cells
+        for key, theirs in other._cells.items():
+            table = tables.get(key)
+            if table is None:
+                table = tables[key] = {}
+            for outcome, cell in theirs.items():
+                mine = table.get(outcome)
                 if mine is None:
-                    mine = total._cells[key] = _Cell()
+                    mine = table[outcome] = _Cell()
                 mine.add(cell)
-        return total
 
     def rows(self, registry: Registry) -> list[SummaryRow]:
         """Return the rows: per group and framework, the framework, its categories, outcomes.
@@ -245,9 +171,7 @@ class Summary:
         Categories and outcomes come in the framework's order; only those mentioned
         appear. ``registry`` gives the frameworks (newest versions).
         """
-        by_group: dict[tuple[Group, str], dict[str, _Cell]] = {}
-        for (group, framework_id, outcome_id), cell in self._cells.items():
-            by_group.setdefault((group, framework_id), {})[outcome_id] = cell
+        by_group = {key: table for key, table in self._cells.items() if table}
         rows: list[SummaryRow] = []
         for group, framework_id in sorted(by_group, key=_group_order):
             named = tuple(zip(self.grouping.fields, group, strict=True))
@@ -264,12 +188,7 @@ class Summary:
         ``rows`` replaces the summary's own (its rows after suppression, say).
         """
         return {
-            "records": self.records,
-            "included": self.included,
-            "excluded": {
-                "total": self.excluded,
-                "by_code": dict(sorted(self.excluded_by_code.items())),
-            },
+            **self.to_dict_counts(),
             "rows": [row.to_dict() for row in (self.rows(registry) if rows is None else rows)],
         }
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -82,10 +82,13 @@ class _Record(Struct, forbid_unknown_fields=True):
     notes: _Notes | UnsetType = UNSET
 
 
-def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
+def make_line_check(checker: Checker, *, keep: bool = False) -> Callable[[bytes], Any]:
     """Build a check of one JSON text: its record_id if the record is clean, else None.
 
     "Clean" means the full check would find no issue at all, warnings included.
+    With ``keep``, the check returns the decoded record itself (a struct with the
+    record's fields as attributes, absent ones :data:`msgspec.UNSET`) rather than its
+    id, for callers that count what clean records hold (``summarise``).
     """
     decode = msgspec.json.Decoder(_Record).decode
     failures = (msgspec.MsgspecError, UnicodeDecodeError)
@@ -101,7 +104,7 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
     review_stage = REVIEW_STAGE
     quality = checker.quality
 
-    def check(line: bytes) -> str | None:
+    def check(line: bytes) -> str | _Record | None:
         try:
             record = decode(line)
         except failures:
@@ -172,6 +175,6 @@ def make_line_check(checker: Checker) -> Callable[[bytes], str | None]:
                 if pair in pairs:
                     return None
                 pairs.add(pair)
-        return record_id
+        return record if keep else record_id
 
     return check

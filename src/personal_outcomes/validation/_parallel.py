@@ -6,6 +6,12 @@ parent needs: every record's id (for the duplicate index, which only the parent
 can keep) and the results of records that have issues. The parent puts the
 chunks back in order, renumbers records and lines, and finds duplicate ids.
 Other formats, and standard input, are checked in the parent process.
+
+With a tally (``summarise``, ``journeys``), each worker also counts its chunk's
+records into a tally of its own and sends that back; the parent adds the chunks'
+tallies in order. A record whose id the parent finds is a duplicate must be
+excluded, which its worker could not know: the parent has that chunk counted
+again with those records excluded (duplicates are rare; a chunk is 4 MiB).
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Final
+from typing import TYPE_CHECKING, BinaryIO, Final, Protocol, Self
 
-from personal_outcomes._codes import IssueCode, Severity
+from personal_outcomes._codes import DUPLICATE_RECORD_ID, IssueCode, Severity
 from personal_outcomes._formats import read_jsonl
 from personal_outcomes.validation._results import Issue, RecordResult
 from personal_outcomes.validation._run import (
@@ -43,6 +49,22 @@ if TYPE_CHECKING:
 CHUNK_BYTES: Final = 4 * 1024 * 1024
 
 _worker: Engine | None = None
+
+
+class Accumulator(Protocol):
+    """What counts records as they are checked (a summary's or journeys' tally)."""
+
+    def add(self, result: RecordResult) -> None:
+        """Count one checked record."""
+
+    def add_clean(self, record: object) -> None:
+        """Count one record proved clean (see ``Engine.scan``'s ``clean``)."""
+
+    def empty(self) -> Self:
+        """Return an empty accumulator of the same kind, for one slice of input."""
+
+    def __iadd__(self, other: Self) -> Self:
+        """Add the counts of a slice of input read after this one's."""
 
 
 def _start_worker(settings: tuple[object, ...]) -> None:
@@ -94,6 +116,31 @@ class _Range(io.RawIOBase):
 
 def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
     """Check one chunk in constant memory; return its counts, its ids, and its issues."""
+    return _read_chunk(task)
+
+
+#: A chunk to count: the chunk, an empty accumulator, and the numbers (in the chunk)
+#: of its records to count as duplicates.
+_TallyTask = tuple[tuple[str, str, int, int], Accumulator, frozenset[int]]
+
+
+def _tally_chunk(task: _TallyTask) -> tuple[_Chunk, Accumulator]:
+    """Check one chunk and count its records into the accumulator sent with it."""
+    chunk, tally, duplicates = task
+    return _read_chunk(chunk, tally, duplicates), tally
+
+
+def _as_duplicate(result: RecordResult) -> RecordResult:
+    """Return the result with a duplicate-record-id error (for counting: where, unsaid)."""
+    assert _worker is not None  # noqa: S101 (set by the pool's initializer)
+    return _worker.duplicate(result, (result.source, 0, None), "")
+
+
+def _read_chunk(
+    task: tuple[str, str, int, int],
+    tally: Accumulator | None = None,
+    duplicates: frozenset[int] = frozenset(),
+) -> _Chunk:
     path, source, start, end = task
     assert _worker is not None  # noqa: S101 (set by the pool's initializer)
     keys: list[str] = []
@@ -106,17 +153,28 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
         # stretched is read in pieces, in constant memory.
         whole = end - start <= _WHOLE_CHUNK
         stream: BinaryIO = io.BytesIO(piece.read()) if whole else io.BufferedReader(piece, _PIECE)
-        raws = read_jsonl(stream, source, line_check=_worker.line_check, at_start=start == 0)
+        check = _worker.line_check if tally is None else _worker.line_proof
+        raws = read_jsonl(stream, source, line_check=check, at_start=start == 0)
         for number, raw in enumerate(raws):
             key: object = raw.clean_id
             if key is not None:
                 keys.append(key)  # type: ignore[arg-type]
                 places.append(relative_place(number, raw.line))
+                if tally is not None:
+                    if number in duplicates:
+                        clean = RecordResult(
+                            source=source, index=number, line=raw.line, record_id=None, issues=()
+                        )
+                        tally.add(_as_duplicate(clean))
+                    else:
+                        tally.add_clean(raw.data)
                 continue
             record = raw.data
             key = record.get("record_id") if type(record) is dict else None
             stopped = stopped or any(problem.stops for problem in raw.problems)
             result = _worker.check_raw(raw, source)
+            if tally is not None:
+                tally.add(_as_duplicate(result) if number in duplicates else result)
             if result.issues:
                 issues = [
                     (
@@ -233,11 +291,14 @@ def scan_parallel(
     run: Run,
     input_format: str | None = None,
     stdin: BinaryIO | None = None,
+    tally: Accumulator | None = None,
 ) -> Iterator[RecordResult]:
     """Check files like :meth:`Engine.scan`, JSON Lines files with up to ``jobs`` workers.
 
     No more workers start than the largest JSON Lines file has chunks (none for
-    small files), nor than there are usable cores.
+    small files), nor than there are usable cores. With ``tally``, every record is
+    counted into it, the records with issues as well: those are still yielded, for
+    the caller to note (faults of a file, say), but must not be counted again.
     """
     plan = plan_sources(sources, input_format)
     run.skipped += plan.skipped
@@ -249,11 +310,16 @@ def scan_parallel(
         pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
         for source, size in zip(plan.sources, sizes, strict=True):
             if size is None or workers < 2:  # noqa: PLR2004 (one worker: no pool at all)
-                yield from engine.scan_one(source, run, stdin=stdin)
+                if tally is None:
+                    yield from engine.scan_one(source, run, stdin=stdin)
+                    continue
+                for result in engine.scan_one(source, run, stdin=stdin, clean=tally.add_clean):
+                    tally.add(result)
+                    yield result
                 continue
             if pool is None:
                 pool = stack.enter_context(make_pool(workers, settings))
-            yield from _scan_file(engine, pool, source, size, run)
+            yield from _scan_file(engine, pool, source, size, run, tally=tally)
 
 
 def _empty(name: str) -> Segment:
@@ -261,7 +327,13 @@ def _empty(name: str) -> Segment:
 
 
 def _scan_file(
-    engine: Engine, pool: multiprocessing.pool.Pool, source: Source, size: int, run: Run
+    engine: Engine,
+    pool: multiprocessing.pool.Pool,
+    source: Source,
+    size: int,
+    run: Run,
+    *,
+    tally: Accumulator | None,
 ) -> Iterator[RecordResult]:
     name = source.label
     run.position = None
@@ -270,9 +342,17 @@ def _scan_file(
         tasks = [(source.path, name, start, end) for start, end in _chunks(source.path, size)]
         if not tasks:  # an empty file: no records, but a source of the run all the same
             yield from engine.absorb(Partial(segments=(_empty(name),)), run)
-        for start, (lines, count, keys, places, flagged, stopped) in zip(
-            (task[2] for task in tasks), pool.imap(_check_chunk, tasks), strict=True
+        done: Iterator[tuple[_Chunk, Accumulator | None]]
+        if tally is None:
+            done = ((chunk, None) for chunk in pool.imap(_check_chunk, tasks))
+        else:
+            none: frozenset[int] = frozenset()
+            counted = [(task, tally.empty(), none) for task in tasks]
+            done = pool.imap(_tally_chunk, counted)
+        for task, ((lines, count, keys, places, flagged, stopped), part) in zip(
+            tasks, done, strict=True
         ):
+            start = task[2]
             # Each flagged record is built once, where the run will place it.
             first, offset = engine.where_next(name, run, continued=start > 0)
             segment = Segment(
@@ -289,7 +369,21 @@ def _scan_file(
                 complete=not stopped,
             )
             started = True
-            yield from engine.absorb_placed(segment, run)
+            if tally is None or part is None:
+                yield from engine.absorb_placed(segment, run)
+            else:
+                duplicates: list[int] = []
+                for result in engine.absorb_placed(segment, run):
+                    if result.index is not None and any(
+                        issue.code == DUPLICATE_RECORD_ID for issue in result.issues
+                    ):
+                        duplicates.append(result.index - first)
+                    yield result
+                if duplicates:  # count the chunk again, its duplicates excluded
+                    again = (task, tally.empty(), frozenset(duplicates))
+                    tally += pool.apply(_tally_chunk, (again,))[1]
+                else:
+                    tally += part
             if run.on_progress is not None:
                 run.on_progress(run)
     except OSError as err:  # the file could not be read to its end

@@ -1,0 +1,111 @@
+"""What ``summarise`` and ``journeys`` share: their options, reading, and writing whole."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TextIO
+
+from personal_outcomes._cli._command import EXIT_OK, EXIT_USAGE, Streams, UsageError
+from personal_outcomes._cli._validate import positive, today_and_jobs
+from personal_outcomes._codes import UNREADABLE_FILE
+from personal_outcomes._formats import FORMATS
+from personal_outcomes.errors import UnknownFormatError
+from personal_outcomes.frameworks import Registry
+from personal_outcomes.summaries import PERIODS
+from personal_outcomes.summaries._output import OUTPUT_FORMATS, whole_file
+from personal_outcomes.validation._parallel import Accumulator, scan_parallel, usable_cores
+from personal_outcomes.validation._run import Engine, Run
+
+
+def tally_arguments(parser: argparse.ArgumentParser, *, by: str, period: str) -> None:
+    """Add the options both commands take (``by`` and ``period``: their help)."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
+    parser.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="the format of every FILE (default: from each file name's ending)",
+    )
+    parser.add_argument("--by", action="append", default=[], metavar="FIELD", help=by)
+    parser.add_argument("--period", choices=PERIODS, default="month", help=period)
+    parser.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default="table",
+        help="table (default), csv, json or markdown",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write to PATH (whole or not at all) instead of standard output",
+    )
+    parser.add_argument(
+        "--suppress-below",
+        type=positive,
+        metavar="N",
+        help=(
+            "suppress every count from 1 to N-1, and any count a published total would "
+            "give away (see the disclosure control reference); off by default"
+        ),
+    )
+    parser.add_argument(
+        "--suppress-zeros",
+        action="store_true",
+        help="with --suppress-below, suppress zeros as well",
+    )
+    today_and_jobs(parser, "read JSON Lines files (the output is the same)")
+
+
+def count_records(
+    name: str, args: argparse.Namespace, registry: Registry, tally: Accumulator, stderr: TextIO
+) -> tuple[Run, int]:
+    """Check every file and count its records into ``tally``; return the run and its faults.
+
+    A fault is a fault of a file itself, in no record (an empty file, say).
+    """
+    cores = usable_cores()
+    jobs = args.jobs
+    if jobs > cores:
+        stderr.write(
+            f"{name}: note: --jobs {jobs} is more than the {cores} processor core(s) "
+            f"this command may use; using {cores}\n"
+        )
+        jobs = cores
+    engine = Engine(registry, today=args.today)
+    run = Run()
+    faults = 0
+    try:
+        for result in scan_parallel(
+            engine, args.files, jobs=jobs, run=run, input_format=args.input_format, tally=tally
+        ):
+            if result.index is None and result.issues[0].code != UNREADABLE_FILE:
+                faults += 1
+    except UnknownFormatError as err:
+        raise UsageError(f"{name}: error: {err}\n") from None
+    return run, faults
+
+
+def write_out(name: str, path: str | None, write: Callable[[TextIO], None], stdout: TextIO) -> None:
+    """Write to ``path`` whole or not at all (standard output if None); exit 2 on failure."""
+    if path is None:
+        write(stdout)  # a closed pipe is the entry point's to handle, as for every command
+        return
+    try:
+        with whole_file(path) as out:
+            write(out)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise UsageError(f"{name}: cannot write {path} ({reason})\n") from None
+
+
+def finish(name: str, run: Run, faults: int, streams: Streams) -> int:
+    """Say what could not be counted; return the exit code."""
+    if faults:
+        streams.stderr.write(
+            f"{name}: {faults} fault(s) of a file itself, in no record "
+            "(an empty file, say); personal-outcomes validate lists them\n"
+        )
+    if run.unreadable:
+        streams.stderr.write(f"{name}: {run.unreadable} file(s) could not be read\n")
+        return EXIT_USAGE
+    return EXIT_OK

@@ -1,0 +1,162 @@
+"""What summaries and journeys share: counting records in and out, and merging.
+
+A tally takes checked records one at a time. A record with errors is excluded and
+counted by each of its error codes; any other record is included, and what it
+holds goes to the subclass as plain values (:meth:`Tally._take`), whether it came
+as a dict (any reader) or as the JSON Lines fast path's decoded record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Self
+
+from attrs import field, frozen
+from msgspec import UNSET, Struct
+
+from personal_outcomes._codes import ERROR
+from personal_outcomes.summaries._grouping import Grouping
+from personal_outcomes.validation import RecordResult
+
+#: One mention of an outcome in a record: (outcome id, status, perspective).
+Mention = tuple[str, str | None, str | None]
+
+
+@frozen(kw_only=True, eq=False)
+class Tally:
+    """Records seen, included and excluded by code; subclasses count what they hold."""
+
+    _plural: ClassVar[str] = "tallies"
+    grouping: Grouping = field(factory=Grouping)
+    #: Records seen, included (no errors) and excluded (with errors).
+    records: int = field(default=0, init=False)
+    included: int = field(default=0, init=False)
+    #: For each error code, how many excluded records have it.
+    excluded_by_code: dict[str, int] = field(factory=dict, init=False)
+
+    @property
+    def excluded(self) -> int:
+        """Records left out because they have errors."""
+        return self.records - self.included
+
+    def add(self, result: RecordResult) -> None:
+        """Count one checked record: included if it has no errors, else excluded by code.
+
+        A result that is a fault of a file (no record) is not counted.
+        """
+        if result.index is None:
+            return
+        object.__setattr__(self, "records", self.records + 1)
+        data = result.data
+        if not result.valid or not isinstance(data, Mapping):
+            codes = {issue.code for issue in result.issues if issue.severity == ERROR}
+            for code in codes or {"schema"}:  # a spoiled CSV record: a column the file lacks
+                self.excluded_by_code[code] = self.excluded_by_code.get(code, 0) + 1
+            return
+        object.__setattr__(self, "included", self.included + 1)
+        self._take_dict(data)
+
+    def add_all(self, results: Iterable[RecordResult]) -> Self:
+        """Count every result; return this tally."""
+        for result in results:
+            self.add(result)
+        return self
+
+    def add_clean(self, record: object) -> None:
+        """Count one record the checker proved clean (no issue at all), as it was read.
+
+        ``record`` is its data (a dict) or the JSON Lines fast path's decoded record;
+        for ``clean=`` of the engine's scan, which hands clean records over unchecked
+        by :meth:`add` (so that a clean line never becomes a dict).
+        """
+        object.__setattr__(self, "records", self.records + 1)
+        object.__setattr__(self, "included", self.included + 1)
+        if not isinstance(record, Struct):
+            self._take_dict(record)  # type: ignore[arg-type]
+            return
+        proven: Any = record  # a struct: its fields are attributes
+        context = proven.context
+        self._take(
+            proven.framework,
+            proven.person_id,
+            proven.stage,
+            recorded_on=proven.recorded_on,
+            context=None if context is UNSET else context,
+            mentions=[
+                (
+                    outcome.outcome,
+                    None if outcome.status is UNSET else outcome.status,
+                    None if outcome.perspective is UNSET else outcome.perspective,
+                )
+                for outcome in proven.outcomes
+            ],
+        )
+
+    def _take_dict(self, data: Mapping[str, object]) -> None:
+        context = data.get("context")
+        outcomes: list[Mapping[str, object]] = data["outcomes"]  # type: ignore[assignment]
+        self._take(
+            data["framework"],  # type: ignore[arg-type]
+            data["person_id"],  # type: ignore[arg-type]
+            data["stage"],  # type: ignore[arg-type]
+            recorded_on=data["recorded_on"],
+            context=context if isinstance(context, Mapping) else None,
+            mentions=[
+                (outcome["outcome"], outcome.get("status"), outcome.get("perspective"))  # type: ignore[misc]
+                for outcome in outcomes
+            ],
+        )
+
+    def _take(
+        self,
+        framework: str,
+        person: str,
+        stage: str,
+        *,
+        recorded_on: object,
+        context: Mapping[str, object] | None,
+        mentions: list[Mention],
+    ) -> None:
+        """Count what one included record holds (each subclass its own way)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _merge(self, other: Self) -> None:
+        """Add the counts of ``other``, read after this one's (each subclass its own)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __iadd__(self, other: Self) -> Self:
+        """Add ``other`` (its records read after these) to this tally; return it."""
+        if type(other) is not type(self):
+            return NotImplemented
+        if other.grouping != self.grouping:
+            raise ValueError(f"only {self._plural} with the same grouping add up")
+        object.__setattr__(self, "records", self.records + other.records)
+        object.__setattr__(self, "included", self.included + other.included)
+        for code, count in other.excluded_by_code.items():
+            self.excluded_by_code[code] = self.excluded_by_code.get(code, 0) + count
+        self._merge(other)
+        return self
+
+    def __add__(self, other: Self) -> Self:
+        """Return the tally of both inputs, this one's read first (same grouping)."""
+        if type(other) is not type(self):
+            return NotImplemented
+        total = type(self)(grouping=self.grouping)
+        total += self
+        total += other
+        return total
+
+    def empty(self) -> Self:
+        """Return an empty tally of the same kind and grouping (for one slice of input)."""
+        return type(self)(grouping=self.grouping)
+
+    def to_dict_counts(self) -> dict[str, object]:
+        """Return the record counts of the JSON object ``--format json`` prints."""
+        return {
+            "records": self.records,
+            "included": self.included,
+            "excluded": {
+                "total": self.excluded,
+                "by_code": dict(sorted(self.excluded_by_code.items())),
+            },
+        }

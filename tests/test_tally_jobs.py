@@ -1,0 +1,173 @@
+"""summarise and journeys on the fast path and with --jobs: the same counts as the API.
+
+The commands count clean JSON Lines records from the fast path's decoded records, never
+built as dicts, and with ``--jobs`` each worker counts its chunks; the API counts every
+record's dict. These tests hold the three to the same answer, on random mixes of clean
+records, records with warnings, records with errors and duplicated ids, cut into chunks
+anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing.pool
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import TODAY, TODAY_ARG, record
+from personal_outcomes import Validator, bundled
+from personal_outcomes._cli import _tallies, run
+from personal_outcomes.summaries import Grouping, journeys, summarise
+from personal_outcomes.validation import _parallel
+from strategies import mutated_records, records
+
+VALIDATOR = Validator(today=TODAY)
+
+
+def cli(*arguments: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(arguments), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let --jobs cut even a small file into chunks, counted by threads (fast, any machine)."""
+
+    def pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
+        return multiprocessing.pool.ThreadPool(
+            jobs, initializer=_parallel._start_worker, initargs=(settings,)
+        )
+
+    monkeypatch.setattr(_parallel, "make_pool", pool)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 4)
+    monkeypatch.setattr(_tallies, "usable_cores", lambda: 4)
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 300)
+
+
+def _unrated(data: dict[str, Any]) -> dict[str, Any]:
+    """The record at review with its first outcome's status dropped: a warning only."""
+    outcomes = [dict(outcome) for outcome in data["outcomes"]]
+    outcomes[0].pop("status", None)
+    outcomes[0].pop("status_note", None)
+    return {**data, "stage": "review", "outcomes": outcomes}
+
+
+PERSONS = st.sampled_from(["p-1", "p-2", "p-3"])
+IDS = st.sampled_from([f"r-{n}" for n in range(12)])  # few ids: duplicates, near and far
+TEAMS = st.sampled_from([{}, {"context": {"team": "north"}}, {"context": {"team": "south"}}])
+
+
+@st.composite
+def mixed_records(draw: st.DrawFn) -> object:
+    kind = draw(st.sampled_from(["clean", "clean", "clean", "warning", "error"]))
+    if kind == "error":
+        return draw(mutated_records())
+    data: dict[str, Any] = draw(records())
+    data = {k: v for k, v in data.items() if k != "context"} | draw(TEAMS)
+    data |= {"record_id": draw(IDS), "person_id": draw(PERSONS)}
+    return _unrated(data) if kind == "warning" else data
+
+
+def _write(folder: str, items: Sequence[object]) -> str:
+    path = Path(folder) / "records.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    return str(path)
+
+
+SUMMARY_BY = ("--by", "context.team", "--by", "perspective", "--by", "period")
+JOURNEYS_BY = ("--by", "context.team", "--by", "period")
+
+
+@pytest.mark.usefixtures("threads")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(mixed_records(), max_size=40))
+def test_fast_path_and_jobs_count_as_the_api_does(items: list[object]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(folder, items)
+        grouping = Grouping(fields=("context.team", "perspective", "period"), period="quarter")
+        expected = summarise(VALIDATOR.iter_validate(path), grouping=grouping).to_dict(bundled())
+        by_journey = Grouping(fields=("context.team", "period"), period="quarter")
+        journeyed = journeys(VALIDATOR.iter_validate(path), grouping=by_journey)
+        expected_journeys = journeyed.to_dict(bundled())
+        for jobs in ("1", "2", "3"):
+            options = (TODAY_ARG, "--format", "json", "--period", "quarter", "--jobs", jobs)
+            code, out, err = cli("summarise", *options, *SUMMARY_BY, path)
+            assert (code, err) == (0, "")
+            assert json.loads(out) == expected, f"summarise --jobs {jobs}"
+            code, out, err = cli("journeys", *options, *JOURNEYS_BY, path)
+            assert (code, err) == (0, "")
+            assert json.loads(out) == expected_journeys, f"journeys --jobs {jobs}"
+
+
+def _fixture(tmp_path: Path) -> str:
+    """Records whose chunks of 300 bytes hold one or two records each."""
+    review = {"outcome": "seeing-people", "what_matters": "My pals", "status": "met"}
+    items = [
+        record(record_id="r-1"),
+        record(record_id="r-2", person_id="p-2"),
+        record(record_id="r-3", stage="review", recorded_on="2026-04-01", outcomes=[review]),
+        record(record_id="r-1", person_id="p-3"),  # a duplicate, clean otherwise
+        record(
+            record_id="r-4", person_id="p-4", outcomes=[{"outcome": "no-such", "what_matters": "x"}]
+        ),
+        record(
+            record_id="r-2", person_id="p-5", outcomes=[{"outcome": "no-such", "what_matters": "x"}]
+        ),
+        record(record_id="r-5", person_id="p-2", stage="review", outcomes=[review]),
+    ]
+    return _write(str(tmp_path), items)
+
+
+def test_duplicates_in_other_chunks_are_excluded_by_code(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    counts = {
+        "records": 7,
+        "included": 4,
+        "excluded": {"total": 3, "by_code": {"duplicate-record-id": 2, "unknown-outcome": 2}},
+    }
+    for jobs in ("1", "2"):
+        for command in ("summarise", "journeys"):
+            code, out, _ = cli(command, TODAY_ARG, "--format", "json", "--jobs", jobs, path)
+            found = json.loads(out)
+            del found["rows"]
+            assert (code, found) == (0, counts), (command, jobs)
+
+
+@pytest.mark.usefixtures("threads")
+def test_duplicates_in_other_chunks_with_threads(tmp_path: Path) -> None:
+    test_duplicates_in_other_chunks_are_excluded_by_code(tmp_path)
+
+
+def test_worker_processes_send_their_counts_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real worker processes: a summary and journeys travel back whole (pickled)."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_tallies, "usable_cores", lambda: 2)
+    path = _fixture(tmp_path)
+    for command in ("summarise", "journeys"):
+        one = cli(command, TODAY_ARG, "--format", "json", path)
+        two = cli(command, TODAY_ARG, "--format", "json", "--jobs", "2", path)
+        assert one == two
+        assert json.loads(one[1])["included"] == 4
+
+
+def test_more_jobs_than_cores_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_tallies, "usable_cores", lambda: 1)
+    path = _fixture(tmp_path)
+    for command in ("summarise", "journeys"):
+        code, out, err = cli(command, TODAY_ARG, "--jobs", "5", path)
+        assert (code, out) == cli(command, TODAY_ARG, path)[:2]
+        assert err == (
+            f"personal-outcomes {command}: note: --jobs 5 is more than the 1 processor "
+            "core(s) this command may use; using 1\n"
+        )
