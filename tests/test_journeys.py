@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import run
-from personal_outcomes.summaries import Grouping, JourneyRow, Journeys, journeys, period_of
+from personal_outcomes.summaries import (
+    Grouping,
+    JourneyRow,
+    Journeys,
+    journeys,
+    period_of,
+    published,
+    summarise,
+)
 from personal_outcomes.summaries._output import journey_table_rows
 from personal_outcomes.validation import RecordResult
 
@@ -488,3 +496,105 @@ def test_the_command_s_usage_errors_and_unreadable_files(tmp_path: Path) -> None
         0,
         "14 records: 13 included, 1 excluded for errors (unknown-outcome 1)",
     )
+
+
+# ---- safe publication --------------------------------------------------------------------
+
+
+def test_suppression_of_journeys_on_the_command_line(tmp_path: Path) -> None:
+    """By hand, below 3: feeling-safe's 2 starts (1 met, 1 unrated) and their median go;
+    seeing-people's three 1s go but its 3 starts and median of 3 reviews stay; the lone
+    start of improved-mobility goes with its no_review, and no median is shown there."""
+    path = _fixture_file(tmp_path)
+    code, table, err = cli("journeys", TODAY_ARG, "--suppress-below", "3", path)
+    assert (code, err) == (0, "")
+    assert table.splitlines()[1:4] == [
+        (
+            "adults     feeling-safe            *    *           0        0                   0"
+            "        *          0            *"
+        ),
+        (
+            "adults     seeing-people           3    *           *        *                   0"
+            "        0          0           12"
+        ),
+        (
+            "adults     improved-mobility       *    0           0        0                   0"
+            "        0          *            -"
+        ),
+    ]
+    code, text, _ = cli("journeys", TODAY_ARG, "--suppress-below", "3", "--format", "json", path)
+    rows = json.loads(text)["rows"]
+    assert [(r["starts"], r["unrated"], r["no_review"], r["median_days"]) for r in rows] == [
+        (None, None, 0, None),
+        (3, 0, 0, 12),
+        (None, 0, None, None),
+    ]
+    code, text, _ = cli(
+        "journeys", TODAY_ARG, "--suppress-below", "3", "--suppress-zeros", "--format", "csv", path
+    )
+    assert text.splitlines()[1:] == [
+        "adults,feeling-safe,*,*,*,*,*,*,*,*",
+        "adults,seeing-people,3,*,*,*,*,*,*,12",
+        "adults,improved-mobility,*,*,*,*,*,*,*,*",
+    ]
+    # Below 2, only the 1s go; feeling-safe's median of 2 reviews stays (2 is not below 2).
+    _, text, _ = cli("journeys", TODAY_ARG, "--suppress-below", "2", "--format", "json", path)
+    medians = [row["median_days"] for row in json.loads(text)["rows"]]
+    assert medians == [20.5, 12, None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(
+        st.tuples(st.lists(st.integers(0, 6), min_size=4, max_size=4), st.integers(0, 6),
+                  st.integers(0, 6)),
+        min_size=1,
+        max_size=4,
+    ),
+    below=st.integers(1, 6),
+    zeros=st.booleans(),
+)  # fmt: skip
+def test_published_journeys_give_no_suppressed_count_away(
+    counts: list[tuple[list[int], int, int]], below: int, zeros: bool
+) -> None:
+    rows = [
+        JourneyRow(
+            group=(),
+            framework="adults",
+            outcome=f"o-{number}",
+            starts=sum(levels) + unrated + no_review,
+            levels=tuple(zip(LEVELS, levels, strict=True)),
+            unrated=unrated,
+            no_review=no_review,
+            median_days=7 if sum(levels) + unrated else None,
+        )
+        for number, (levels, unrated, no_review) in enumerate(counts)
+    ]
+    shown = published(rows, below=below, zeros=zeros)
+    for row, out in zip(rows, shown, strict=True):
+        cells = [row.starts, *(n for _, n in row.levels), row.unrated, row.no_review]
+        kept = [out.starts, *(n for _, n in out.levels), out.unrated, out.no_review]
+        for given_count, published_count in zip(cells, kept, strict=True):
+            assert published_count in {given_count, None}  # shown counts are exact
+            small = 0 < (given_count or 0) < below or (zeros and given_count == 0 and below > 1)
+            assert not small or published_count is None
+        assert kept.count(None) != 1  # a lone hidden cell of a row would be its difference
+        reached = (row.starts or 0) - (row.no_review or 0)
+        assert out.median_days == (None if 0 < reached < below else row.median_days)
+    assert published(rows, below=None) == rows
+
+
+def test_rows_of_both_kinds_are_not_published_together() -> None:
+    summary_rows = summarise([VALIDATOR.validate_record(record())]).rows(REGISTRY)
+    journey_rows = journeys(_results()).rows(REGISTRY)
+    with pytest.raises(TypeError, match="must all be SummaryRow or all JourneyRow"):
+        published([*summary_rows, *journey_rows], below=5)  # type: ignore[list-item]
+
+
+def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
+    path = _fixture_file(tmp_path)
+    target = tmp_path / "no-such-folder" / "out.csv"
+    code, out, err = cli("journeys", TODAY_ARG, "--output", str(target), path)
+    assert (code, out) == (2, "")
+    assert err == f"personal-outcomes journeys: cannot write {target} (No such file or directory)\n"
+    assert not target.parent.exists()

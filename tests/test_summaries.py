@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import run
-from personal_outcomes.summaries import Grouping, Summary, period_of, published, summarise
+from personal_outcomes.summaries import (
+    Grouping,
+    Summary,
+    _grouping,
+    period_of,
+    published,
+    summarise,
+)
 from strategies import records
 
 VALIDATOR = Validator(today=TODAY)
@@ -329,3 +336,20 @@ def test_suppression_on_the_command_line(tmp_path: Path) -> None:
             "(No such file or directory)\n"
         ),
     )
+
+
+@pytest.mark.parametrize("kept", [0, 1, 2, 3])
+def test_periods_beyond_those_remembered_are_worked_out_all_the_same(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The period of each date is remembered up to a limit; past it, it is worked out again."""
+    monkeypatch.setattr(_grouping, "_PERIODS_KEPT", kept)
+    days = ["2026-03-31", "2026-04-01", "2026-03-31", "2025-12-31", "2026-04-01"]
+    data = [record(record_id=f"r-{n}", recorded_on=day) for n, day in enumerate(days)]
+    grouping = Grouping(fields=("period",), period="financial-year")
+    found = summarise((VALIDATOR.validate_record(item) for item in data), grouping=grouping)
+    frameworks = [
+        (row.group, row.mentions) for row in found.rows(bundled()) if row.kind == "framework"
+    ]
+    assert frameworks == [((("period", "2025/26"),), 3), ((("period", "2026/27"),), 2)]
+    assert len(grouping._periods) == min(kept, 3)
