@@ -110,8 +110,8 @@ class Grouping:
     ) -> list[str | None]:
         """Return the values of the fields a valid record gives (``perspective`` None, for now).
 
-        Called once per record: the fields are looked at once (:attr:`_plan`), and the
-        period of each date is worked out once (:attr:`_periods`).
+        Called once per record: the fields are looked at once, and the
+        period of each date is worked out once.
         """
         values: list[str | None] = []
         periods = self._periods

@@ -27,9 +27,11 @@ class Tally:
     """Records seen, included and excluded by code; subclasses count what they hold."""
 
     _plural: ClassVar[str] = "tallies"
+    #: How outcomes are grouped.
     grouping: Grouping = field(factory=Grouping)
-    #: Records seen, included (no errors) and excluded (with errors).
+    #: Records seen (a fault of a file itself is no record).
     records: int = field(default=0, init=False)
+    #: Records counted: those without errors (warnings allowed).
     included: int = field(default=0, init=False)
     #: For each error code, how many excluded records have it.
     excluded_by_code: dict[str, int] = field(factory=dict, init=False)
