@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 from attrs import field, frozen
-from msgspec import UNSET, Struct
 
 from personal_outcomes._codes import ERROR
 from personal_outcomes.summaries._grouping import Grouping
@@ -73,22 +72,23 @@ class Tally:
         """
         object.__setattr__(self, "records", self.records + 1)
         object.__setattr__(self, "included", self.included + 1)
-        if not isinstance(record, Struct):
-            self._take_dict(record)  # type: ignore[arg-type]
+        if isinstance(record, dict) or not hasattr(record, "outcomes"):
+            self._take_dict(record)  # type: ignore[arg-type]  # a dict, or another mapping
             return
-        proven: Any = record  # a struct: its fields are attributes
+        # A decoded struct: absent fields are a marker that is not text (msgspec.UNSET).
+        proven: Any = record
         context = proven.context
         self._take(
             proven.framework,
             proven.person_id,
             proven.stage,
             recorded_on=proven.recorded_on,
-            context=None if context is UNSET else context,
+            context=context if type(context) is dict else None,
             mentions=[
                 (
                     outcome.outcome,
-                    None if outcome.status is UNSET else outcome.status,
-                    None if outcome.perspective is UNSET else outcome.perspective,
+                    status if type(status := outcome.status) is str else None,
+                    seen if type(seen := outcome.perspective) is str else None,
                 )
                 for outcome in proven.outcomes
             ],
