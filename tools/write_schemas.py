@@ -12,7 +12,9 @@ from personal_outcomes import bundled
 from personal_outcomes._releases import earlier_releases
 from personal_outcomes.schemas import (
     FRAMEWORK_SCHEMA_NAME,
+    PROFILE_SCHEMA_NAME,
     framework_file_schema,
+    profile_schema,
     record_schema,
     record_schema_name,
 )
@@ -26,6 +28,7 @@ def schema_files() -> dict[str, str]:
     files = {
         FRAMEWORK_SCHEMA_NAME: schema_text(framework_file_schema()),
         record_schema_name(): schema_text(record_schema()),
+        PROFILE_SCHEMA_NAME: schema_text(profile_schema()),
     }
     for framework in bundled():
         files[record_schema_name(framework)] = schema_text(record_schema(framework))

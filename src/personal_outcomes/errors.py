@@ -30,6 +30,7 @@ __all__ = [
     "EncodingError",
     "InputError",
     "InvalidFrameworkError",
+    "InvalidProfileError",
     "MissingExtraError",
     "NestingTooDeepError",
     "NotValidError",
@@ -147,6 +148,30 @@ class InvalidFrameworkError(PersonalOutcomesError):
             for p in self.problems
         )
         lines.append("  See the framework file format in the documentation.")
+        return "\n".join(lines)
+
+
+@frozen(kw_only=True)
+class InvalidProfileError(PersonalOutcomesError):
+    """An import profile does not follow the profile format.
+
+    Every problem found is in ``problems``, sorted by position; the message lists
+    them one per line.
+    """
+
+    source: str
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        """List every problem with its location."""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{self.source}: not a valid import profile ({count} {noun}):"]
+        lines.extend(
+            f"  {_where(self.source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
+            for p in self.problems
+        )
+        lines.append("  See the import profile format in the documentation.")
         return "\n".join(lines)
 
 

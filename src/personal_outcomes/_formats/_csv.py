@@ -1102,6 +1102,14 @@ def _split_escaped(cell: str) -> tuple[list[str], set[int]]:
     return items, bad
 
 
+#: For readers of other layouts that map their rows onto these columns (import
+#: profiles): the header, the grouping of rows into records, and building a record.
+read_header: Final = _read_header
+group_rows: Final = _groups
+build_record: Final = _build
+CsvRow = _Row
+
+
 # --- writing ---------------------------------------------------------------------------
 
 

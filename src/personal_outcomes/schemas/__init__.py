@@ -3,7 +3,8 @@
 The schema files ship in this package: ``framework.schema.json`` (framework
 files), ``record.schema.json`` (records of any framework) and
 ``records/<framework>-<version>.schema.json`` (records of one framework version,
-with its outcome ids and review levels). The functions here return the same
+with its outcome ids and review levels) and ``profile.schema.json`` (import profiles,
+how an export maps onto records). The functions here return the same
 schemas as data, optionally under another base URI:
 
 >>> from personal_outcomes import bundled
@@ -20,13 +21,16 @@ from __future__ import annotations
 
 from personal_outcomes._uris import BASE_URI
 from personal_outcomes.schemas._framework import FRAMEWORK_SCHEMA_NAME, framework_file_schema
+from personal_outcomes.schemas._profile import PROFILE_SCHEMA_NAME, profile_schema
 from personal_outcomes.schemas._record import RECORD_SCHEMA_NAME, record_schema, record_schema_name
 
 __all__ = [
     "BASE_URI",
     "FRAMEWORK_SCHEMA_NAME",
+    "PROFILE_SCHEMA_NAME",
     "RECORD_SCHEMA_NAME",
     "framework_file_schema",
+    "profile_schema",
     "record_schema",
     "record_schema_name",
 ]

@@ -38,7 +38,6 @@ from personal_outcomes.validation._run import (
     Segment,
     Source,
     Sources,
-    plan_sources,
     relative_place,
 )
 
@@ -300,7 +299,7 @@ def scan_parallel(
     counted into it, the records with issues as well: those are still yielded, for
     the caller to note (faults of a file, say), but must not be counted again.
     """
-    plan = plan_sources(sources, input_format)
+    plan = engine.plan(sources, input_format)
     run.skipped += plan.skipped
     sizes = [_size_for_workers(source) for source in plan.sources]
     chunks = max((-(-size // CHUNK_BYTES) for size in sizes if size is not None), default=0)

@@ -26,6 +26,8 @@ from personal_outcomes._formats import EXTENSIONS, FORMATS, READERS, read_jsonl
 from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes.errors import UnknownFormatError
+from personal_outcomes.exports._profile import Profile
+from personal_outcomes.exports._read import export_reader
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation._check import (
     Checker,
@@ -81,6 +83,9 @@ def display_name(name: str) -> str:
     return name
 
 
+#: The format of a source read through an import profile (an export).
+PROFILE: Final = "profile"
+
 #: The inputs of a run: file names (``-`` for standard input) or folders, or a single one.
 Sources = Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
 
@@ -107,6 +112,8 @@ class Plan:
 def plan_sources(
     sources: Sources,
     input_format: str | None = None,
+    *,
+    export_format: str | None = None,
 ) -> Plan:
     """Return the inputs to read, in order; raise before reading anything if one cannot be.
 
@@ -116,7 +123,9 @@ def plan_sources(
     hidden files and folders (names starting with ``.``) are passed over, and
     other files are counted as skipped. ``input_format`` applies to the files
     named directly. Raises :class:`~personal_outcomes.errors.UnknownFormatError`
-    for a named file whose format cannot be told.
+    for a named file whose format cannot be told. With ``export_format`` (``csv``
+    or ``xlsx``, an import profile's), every file named is an export (format
+    ``profile``), and a folder stands for its files with that ending.
     """
     if isinstance(sources, str | os.PathLike):
         sources = [sources]
@@ -125,17 +134,16 @@ def plan_sources(
     for given in sources:
         name = os.fspath(given)
         if name != STDIN and Path(name).is_dir():
-            found, passed = _folder(name)
+            found, passed = _folder(name, export_format)
             planned.extend(found)
             skipped += passed
             continue
-        planned.append(
-            Source(path=name, label=display_name(name), format=format_for(name, input_format))
-        )
+        fmt = PROFILE if export_format is not None else format_for(name, input_format)
+        planned.append(Source(path=name, label=display_name(name), format=fmt))
     return Plan(sources=tuple(planned), skipped=skipped)
 
 
-def _folder(folder: str) -> tuple[list[Source], int]:
+def _folder(folder: str, export_format: str | None) -> tuple[list[Source], int]:
     found: list[Source] = []
     skipped = 0
     errors: list[OSError] = []
@@ -146,6 +154,8 @@ def _folder(folder: str) -> tuple[list[Source], int]:
                 continue
             path = os.path.join(root, name)  # noqa: PTH118 (os.walk gives strings)
             fmt = EXTENSIONS.get(_suffix(name))
+            if export_format is not None:
+                fmt = PROFILE if _suffix(name) == f".{export_format}" else None
             if fmt is None:
                 skipped += 1
             else:
@@ -360,13 +370,17 @@ class Engine:
         include_values: bool = False,
         strict: bool = False,
         quality: bool = False,
+        profile: Profile | None = None,
     ) -> None:
         """Prepare the checks for ``registry`` (``today``: None for the current date).
 
         ``strict`` counts warnings (but the quality hints) as errors for validity;
-        ``quality`` adds the recording-quality hints.
+        ``quality`` adds the recording-quality hints; with ``profile``, every file
+        is an export read through that import profile.
         """
         self.registry = registry
+        self.profile = profile
+        self.export_reader = None if profile is None else export_reader(profile, registry)
         self.today = today
         self.include_values = include_values
         self.strict = strict
@@ -500,10 +514,15 @@ class Engine:
         as the record's data. Raises :class:`~personal_outcomes.errors.UnknownFormatError`
         before reading anything when a source's format cannot be told.
         """
-        plan = plan_sources(sources, input_format)
+        plan = self.plan(sources, input_format)
         run.skipped += plan.skipped
         for source in plan.sources:
             yield from self.scan_one(source, run, stdin=stdin, every=every, clean=clean)
+
+    def plan(self, sources: Sources, input_format: str | None = None) -> Plan:
+        """Return the inputs to read (see :func:`plan_sources`), exports with a profile."""
+        export = None if self.profile is None else self.profile.format
+        return plan_sources(sources, input_format, export_format=export)
 
     def scan_one(
         self,
@@ -516,7 +535,9 @@ class Engine:
     ) -> Iterator[RecordResult]:
         """Check one planned source (see :meth:`scan`)."""
         name = source.label
-        reader = READERS[source.format]
+        reader = self.export_reader if source.format == PROFILE else READERS[source.format]
+        if reader is None:  # pragma: no cover (a profile's sources come with a profile)
+            raise ValueError("an export needs an import profile")
         if source.format == "jsonl" and not every:
             # Only issues are wanted: clean lines need not become dicts at all.
             check = self.line_check if clean is None else self.line_proof

@@ -11,6 +11,7 @@ from personal_outcomes._codes import PARSE_ERROR
 from personal_outcomes._formats import READERS
 from personal_outcomes._formats._raw import RawProblem, RawRecord
 from personal_outcomes._record_format import KEY_LIKE
+from personal_outcomes.exports._profile import Profile
 from personal_outcomes.frameworks import Registry, bundled
 from personal_outcomes.records import OutcomesRecord
 from personal_outcomes.validation._results import Issue, RecordResult, Report
@@ -63,7 +64,9 @@ class Validator:
     its issue, for local debugging only: the values are personal data.
     ``strict`` makes every warning but the recording-quality hints count as an
     error for :attr:`RecordResult.valid` and the report's counts (the issues keep
-    their severity); ``quality`` adds those hints (``quality-*`` warnings).
+    their severity); ``quality`` adds those hints (``quality-*`` warnings). With
+    ``profile`` (:func:`~personal_outcomes.exports.load_profile`), every file or
+    stream is an export read through that import profile.
 
     >>> from personal_outcomes import Validator
     >>> Validator()
@@ -78,6 +81,7 @@ class Validator:
         include_values: bool = False,
         strict: bool = False,
         quality: bool = False,
+        profile: Profile | None = None,
     ) -> None:
         """Prepare the checks for ``registry`` (default: the bundled frameworks)."""
         self._engine = Engine(
@@ -86,6 +90,7 @@ class Validator:
             include_values=include_values,
             strict=strict,
             quality=quality,
+            profile=profile,
         )
 
     @property
@@ -112,6 +117,11 @@ class Validator:
     def quality(self) -> bool:
         """Whether the recording-quality hints are reported."""
         return self._engine.quality
+
+    @property
+    def profile(self) -> Profile | None:
+        """The import profile every file is read through, if any."""
+        return self._engine.profile
 
     def __repr__(self) -> str:
         """Say how many frameworks the validator knows."""
@@ -148,7 +158,7 @@ class Validator:
         counted for it. Record ids are compared across the records of this
         stream only; use :meth:`iter_validate` to compare them across several files.
         """
-        reader = READERS[format_for(source, input_format)]
+        reader = self._engine.export_reader or READERS[format_for(source, input_format)]
         yield from self._engine.run_records(reader(stream, source), source, Run(), every=True)
 
     def iter_validate(

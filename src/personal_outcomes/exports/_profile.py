@@ -1,0 +1,249 @@
+"""Import profiles: reading, checking and the typed model.
+
+A profile is read with the project's hardened YAML reader (safe, duplicate keys are
+an error, every node placed), checked against the published profile schema and then
+against what the schema cannot state, every problem located at its line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Literal, cast
+
+import jsonschema
+from attrs import field, frozen
+
+from personal_outcomes._formats._yaml import YAMLDocument, load_one
+from personal_outcomes._pointer import Path as NodePath
+from personal_outcomes._pointer import to_pointer
+from personal_outcomes.errors import InvalidProfileError, Problem, UnreadableFileError
+from personal_outcomes.schemas._profile import PROFILE_FIELDS, profile_schema
+
+ExportFormat = Literal["csv", "xlsx"]
+Match = Literal["id", "label"]
+
+#: Two dates that a date format must tell apart in every part (day, month and year).
+_SAMPLE_DATES = (dt.date(2026, 1, 31), dt.date(1999, 12, 2))
+
+
+def value_key(text: str) -> str:
+    """Fold a cell for a value table: spaces around it and case are ignored.
+
+    >>> value_key("  Partly ACHIEVED ")
+    'partly achieved'
+    """
+    return text.strip().casefold()
+
+
+@frozen(kw_only=True)
+class FieldMap:
+    """How one field of the record format is filled from an export.
+
+    Either from a ``column`` (by its header name), or a constant ``value``. A
+    column's cells may go through a ``values`` table (keys folded with
+    :func:`value_key`), a ``date_format`` (:meth:`datetime.datetime.strptime`
+    directives; the result is ``YYYY-MM-DD``), or, for ``outcome``, be matched by
+    ``label`` (the framework's labels and published variants) rather than by id.
+    """
+
+    column: str | None = None
+    value: str | None = None
+    values: Mapping[str, str] | None = None
+    date_format: str | None = None
+    match: Match = "id"
+
+
+@frozen(kw_only=True)
+class Profile:
+    """How one export maps onto record format 1 (see the profile format reference).
+
+    Build one with :func:`load_profile` or :func:`parse_profile`.
+    """
+
+    format: ExportFormat
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    sheet: str | None = None
+    header_row: int = 1
+    #: Each mapped field (``record_id``, ``context.team``...) and how it is filled.
+    fields: Mapping[str, FieldMap] = field(factory=dict)
+    #: Where the profile came from (a file name).
+    source: str = "<data>"
+
+    def columns(self) -> tuple[str, ...]:
+        """Return the export columns the profile reads, each once, in the order mapped."""
+        return tuple(dict.fromkeys(m.column for m in self.fields.values() if m.column))
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(profile_schema())
+
+
+def _where(document: YAMLDocument | None, path: NodePath) -> tuple[int | None, int | None]:
+    if document is None:
+        return None, None
+    while path and path not in document.positions:
+        path = path[:-1]
+    return document.positions.get(path, (None, None))
+
+
+def _message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:  # noqa: PLR0911
+    """Say what is wrong in words a profile's author can act on."""
+    path = tuple(error.absolute_path)
+    instance = error.instance
+    if error.validator == "oneOf" and len(path) == 2 and path[0] == "fields":  # noqa: PLR2004
+        if isinstance(instance, dict) and "column" in instance and error.context:
+            # The author meant a column: say what is wrong with it, not with every shape.
+            inner = [e for e in error.context if e.relative_schema_path[0] == 2]  # noqa: PLR2004
+            if inner:
+                return _message(min(inner, key=lambda e: len(e.absolute_path)))
+        if isinstance(instance, dict) and "value" in instance:
+            return path, "a constant is written {value: TEXT} and takes nothing else"
+        return path, (
+            "map a field as a column name, {column: NAME, ...} or {value: TEXT}"
+            " (see the profile format reference)"
+        )
+    if error.validator == "not" and path == ():
+        return path, (
+            "'sheet' is for xlsx profiles, 'encoding' and 'delimiter' for csv profiles: "
+            "remove what does not apply to this format"
+        )
+    if error.validator == "additionalProperties" and path == ("fields",):
+        return path, (
+            f"{error.message}; the fields are {', '.join(PROFILE_FIELDS)} and context.NAME"
+        )
+    if error.validator in {"pattern", "minLength"} and isinstance(instance, str):
+        return path, "must not be empty or only spaces"
+    return path, error.message
+
+
+def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
+    for error in _validator().iter_errors(data):
+        path, message = _message(error)
+        line, column = _where(document, path)
+        yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+
+
+def _rule_problems(data: Mapping[str, object]) -> Iterator[tuple[NodePath, str]]:
+    """Find what the schema cannot state; ``data`` already follows the schema."""
+    fields = cast("Mapping[str, object]", data["fields"])
+    for name, mapping in fields.items():
+        if not isinstance(mapping, Mapping):
+            continue
+        values = mapping.get("values")
+        if isinstance(values, Mapping):
+            seen: dict[str, str] = {}
+            for key in values:
+                folded = value_key(key)
+                if folded in seen:
+                    message = (
+                        "this entry is the same as an earlier one once spaces around it and "
+                        "case are ignored; keep one"
+                    )
+                    yield ("fields", name, "values", key), message
+                seen.setdefault(folded, key)
+        date_format = mapping.get("date_format")
+        if isinstance(date_format, str) and not _full_date_format(date_format):
+            message = (
+                "this date format must read the day, the month and the year (for example "
+                "%d/%m/%Y); see Python's strptime directives"
+            )
+            yield ("fields", name, "date_format"), message
+
+
+def _full_date_format(date_format: str) -> bool:
+    """Say whether a strptime format reads back whole dates it wrote."""
+    try:
+        return all(
+            dt.datetime.strptime(day.strftime(date_format), date_format).date() == day
+            for day in _SAMPLE_DATES
+        )
+    except ValueError:  # a directive strptime does not know
+        return False
+
+
+def profile_problems(data: object, document: YAMLDocument | None = None) -> tuple[Problem, ...]:
+    """Check profile data against the schema, then the rules; return every problem, in order."""
+    problems = list(_schema_problems(data, document))
+    if not problems:
+        for path, message in _rule_problems(cast("Mapping[str, object]", data)):
+            line, column = _where(document, path)
+            problems.append(
+                Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+            )
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.pointer, p.message))
+    return tuple(problems)
+
+
+def build_profile(data: object, source: str, document: YAMLDocument | None = None) -> Profile:
+    """Check profile data fully and return the profile (raise :class:`InvalidProfileError`)."""
+    problems = profile_problems(data, document)
+    if problems:
+        raise InvalidProfileError(source=source, problems=problems)
+    mapping = cast("Mapping[str, object]", data)
+    fields: dict[str, FieldMap] = {}
+    for name, raw in cast("Mapping[str, object]", mapping["fields"]).items():
+        if isinstance(raw, str):
+            fields[name] = FieldMap(column=raw)
+            continue
+        spec = cast("Mapping[str, object]", raw)
+        values = cast("Mapping[str, str] | None", spec.get("values"))
+        fields[name] = FieldMap(
+            column=cast("str | None", spec.get("column")),
+            value=cast("str | None", spec.get("value")),
+            values=None if values is None else {value_key(k): v for k, v in values.items()},
+            date_format=cast("str | None", spec.get("date_format")),
+            match=cast("Match", spec.get("match", "id")),
+        )
+    return Profile(
+        format=cast("ExportFormat", mapping["format"]),
+        encoding=cast("str", mapping.get("encoding", "utf-8")),
+        delimiter=cast("str", mapping.get("delimiter", ",")),
+        sheet=cast("str | None", mapping.get("sheet")),
+        header_row=cast("int", mapping.get("header_row", 1)),
+        fields=fields,
+        source=source,
+    )
+
+
+def parse_profile(data: bytes, source: str = "<profile>") -> Profile:
+    """Read and check a profile from the bytes of a profile file (YAML).
+
+    >>> profile = parse_profile(b'''
+    ... profile: 1
+    ... format: csv
+    ... fields:
+    ...   record_id: Assessment ID
+    ...   person_id: Client ID
+    ...   framework: {value: adults}
+    ...   recorded_on: {column: Date, date_format: "%d/%m/%Y"}
+    ...   stage: {column: Type, values: {Review: review}}
+    ...   outcome: {column: Outcome, match: label}
+    ...   what_matters: What matters to me
+    ... ''')
+    >>> profile.fields["stage"].values, profile.columns()[:2]
+    ({'review': 'review'}, ('Assessment ID', 'Client ID'))
+    """
+    document = load_one(data, source)
+    return build_profile(document.data, source, document)
+
+
+def load_profile(path: str | os.PathLike[str]) -> Profile:
+    """Read a profile file, check it fully, and return the profile.
+
+    Raises :class:`~personal_outcomes.errors.UnreadableFileError` when the file
+    cannot be read, an :class:`~personal_outcomes.errors.InputError` subclass for
+    YAML faults, and :class:`~personal_outcomes.errors.InvalidProfileError` listing
+    every problem when the content breaks the profile format.
+    """
+    source = os.fspath(path)
+    try:
+        data = Path(source).read_bytes()
+    except OSError as err:
+        raise UnreadableFileError(source=source, reason=err.strerror or type(err).__name__) from err
+    return parse_profile(data, source)
