@@ -14,7 +14,15 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from personal_outcomes._cli import _journeys, _list, _schema, _show, _summarise, _validate
+from personal_outcomes._cli import (
+    _convert,
+    _journeys,
+    _list,
+    _schema,
+    _show,
+    _summarise,
+    _validate,
+)
 from personal_outcomes._cli._command import (
     EXIT_USAGE,
     Command,
@@ -35,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     _validate.COMMAND,
     _summarise.COMMAND,
     _journeys.COMMAND,
+    _convert.COMMAND,
     _schema.COMMAND,
 )
 

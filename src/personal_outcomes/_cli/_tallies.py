@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from personal_outcomes._cli._command import EXIT_OK, EXIT_USAGE, Streams, UsageError
+from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._validate import positive, today_and_jobs
 from personal_outcomes._codes import UNREADABLE_FILE
-from personal_outcomes._formats import FORMATS
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import PERIODS
@@ -21,11 +21,7 @@ from personal_outcomes.validation._run import Engine, Run
 def tally_arguments(parser: argparse.ArgumentParser, *, by: str, period: str) -> None:
     """Add the options both commands take (``by`` and ``period``: their help)."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
-    parser.add_argument(
-        "--input-format",
-        choices=FORMATS,
-        help="the format of every FILE (default: from each file name's ending)",
-    )
+    input_arguments(parser)
     parser.add_argument("--by", action="append", default=[], metavar="FIELD", help=by)
     parser.add_argument("--period", choices=PERIODS, default="month", help=period)
     parser.add_argument(
@@ -71,7 +67,7 @@ def count_records(
             f"this command may use; using {cores}\n"
         )
         jobs = cores
-    engine = Engine(registry, today=args.today)
+    engine = Engine(registry, today=args.today, **engine_inputs(args, name)._asdict())
     run = Run()
     faults = 0
     try:

@@ -17,8 +17,9 @@ from personal_outcomes._cli._command import (
     add_format,
     write_json,
 )
+from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._progress import Progress
-from personal_outcomes._formats import EXTENSIONS, FORMATS
+from personal_outcomes._formats import EXTENSIONS
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
 from personal_outcomes.validation._parallel import scan_parallel, usable_cores
@@ -68,11 +69,7 @@ def today_and_jobs(parser: argparse.ArgumentParser, jobs: str) -> None:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="a record file, or - for stdin")
-    parser.add_argument(
-        "--input-format",
-        choices=FORMATS,
-        help="the format of every FILE (default: from each file name's ending)",
-    )
+    input_arguments(parser)
     add_format(
         parser,
         ("text", "json"),
@@ -134,6 +131,7 @@ def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) ->
         include_values=args.show_values,
         strict=args.strict,
         quality=args.quality,
+        **engine_inputs(args, "personal-outcomes validate")._asdict(),
     )
     run = Run()
     progress = Progress(stderr) if stderr.isatty() else None

@@ -371,16 +371,20 @@ class Engine:
         strict: bool = False,
         quality: bool = False,
         profile: Profile | None = None,
+        csv_dialect: Profile | None = None,
     ) -> None:
         """Prepare the checks for ``registry`` (``today``: None for the current date).
 
         ``strict`` counts warnings (but the quality hints) as errors for validity;
         ``quality`` adds the recording-quality hints; with ``profile``, every file
-        is an export read through that import profile.
+        is an export read through that import profile; with ``csv_dialect`` (a profile
+        without fields), CSV files are read in its encoding and delimiter.
         """
         self.registry = registry
         self.profile = profile
         self.export_reader = None if profile is None else export_reader(profile, registry)
+        self.csv_dialect = csv_dialect
+        self.csv_reader = None if csv_dialect is None else export_reader(csv_dialect, registry)
         self.today = today
         self.include_values = include_values
         self.strict = strict
@@ -536,6 +540,8 @@ class Engine:
         """Check one planned source (see :meth:`scan`)."""
         name = source.label
         reader = self.export_reader if source.format == PROFILE else READERS[source.format]
+        if source.format == "csv" and self.csv_reader is not None:
+            reader = self.csv_reader
         if reader is None:  # pragma: no cover (a profile's sources come with a profile)
             raise ValueError("an export needs an import profile")
         if source.format == "jsonl" and not every:
