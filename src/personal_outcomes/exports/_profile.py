@@ -84,49 +84,85 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(profile_schema())
 
 
-def _where(document: YAMLDocument | None, path: NodePath) -> tuple[int | None, int | None]:
+def _where(
+    document: YAMLDocument | None, path: NodePath, *, key: bool = False
+) -> tuple[int | None, int | None]:
+    """Return where a node (or, with ``key``, its key) is; the nearest existing parent's."""
     if document is None:
         return None, None
+    if key and path in document.key_positions:
+        return document.key_positions[path]
     while path and path not in document.positions:
         path = path[:-1]
     return document.positions.get(path, (None, None))
 
 
-def _message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:  # noqa: PLR0911
-    """Say what is wrong in words a profile's author can act on."""
+def _message(error: jsonschema.ValidationError) -> list[tuple[NodePath, str]]:
+    """Say what is wrong, where, in words a profile's author can act on."""
     path = tuple(error.absolute_path)
     instance = error.instance
     if error.validator == "oneOf" and len(path) == 2 and path[0] == "fields":  # noqa: PLR2004
-        if isinstance(instance, dict) and "column" in instance and error.context:
-            # The author meant a column: say what is wrong with it, not with every shape.
-            inner = [e for e in error.context if e.relative_schema_path[0] == 2]  # noqa: PLR2004
-            if inner:
-                return _message(min(inner, key=lambda e: len(e.absolute_path)))
-        if isinstance(instance, dict) and "value" in instance:
-            return path, "a constant is written {value: TEXT} and takes nothing else"
-        return path, (
-            "map a field as a column name, {column: NAME, ...} or {value: TEXT}"
-            " (see the profile format reference)"
-        )
-    if error.validator == "not" and path == ():
-        return path, (
-            "'sheet' is for xlsx profiles, 'encoding' and 'delimiter' for csv profiles: "
-            "remove what does not apply to this format"
-        )
+        return [_shape_message(error)]
+    if error.validator == "not" and path == () and isinstance(instance, dict):
+        if instance.get("format") == "csv":
+            return [(("sheet",), "'sheet' names a worksheet of an xlsx export; remove it")]
+        return [
+            ((key,), f"'{key}' is for csv exports (a workbook says its own); remove it")
+            for key in ("encoding", "delimiter")
+            if key in instance
+        ]
     if error.validator == "additionalProperties" and path == ("fields",):
-        return path, (
-            f"{error.message}; the fields are {', '.join(PROFILE_FIELDS)} and context.NAME"
-        )
-    if error.validator in {"pattern", "minLength"} and isinstance(instance, str):
-        return path, "must not be empty or only spaces"
-    return path, error.message
+        known = ", ".join(PROFILE_FIELDS)
+        unknown = [
+            key
+            for key in cast("dict[str, object]", instance)
+            if key not in PROFILE_FIELDS and not key.startswith("context.")
+        ]
+        return [
+            (
+                ("fields", key),
+                (
+                    f"'{key}' is not a field of the record format; the fields are {known} "
+                    "and context.NAME"
+                ),
+            )
+            for key in unknown
+        ] or [(path, error.message)]
+    if error.validator == "required" and path == ("fields",):
+        missing = str(error.message).split("'")[1]
+        return [(path, f"'{missing}' is required: map it to a column, or give a {{value: ...}}")]
+    return [(path, error.message)]
+
+
+def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
+    """Say what is wrong with a field's mapping, given the shape its author meant."""
+    path = tuple(error.absolute_path)
+    instance = error.instance
+    message = (
+        "map a field as a column name, {column: NAME, ...} or {value: TEXT} (see the profile "
+        "format reference)"
+    )
+    if isinstance(instance, str):
+        message = "a column name must not be empty or only spaces"
+    elif isinstance(instance, dict) and "column" in instance and "value" in instance:
+        message = "give either a column or a value, not both"
+    elif isinstance(instance, dict) and "column" in instance and error.context:
+        # The author meant a column: say what is wrong with it, not with every shape.
+        inner = [e for e in error.context if e.relative_schema_path[0] == 2]  # noqa: PLR2004
+        if inner:
+            first = min(inner, key=lambda e: len(e.absolute_path))
+            return tuple(first.absolute_path), first.message
+    elif isinstance(instance, dict) and "value" in instance:
+        message = "a constant is written {value: TEXT}, with text that is not only spaces"
+    return path, message
 
 
 def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
     for error in _validator().iter_errors(data):
-        path, message = _message(error)
-        line, column = _where(document, path)
-        yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+        for path, message in _message(error):
+            at_key = len(path) == 2 and path[0] == "fields"  # noqa: PLR2004
+            line, column = _where(document, path, key=at_key)
+            yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
 
 
 def _rule_problems(data: Mapping[str, object]) -> Iterator[tuple[NodePath, str]]:
