@@ -294,6 +294,7 @@ def _records(
         header = read_header(names)
     key_at = names.index("record_id") if "record_id" in names else None
     where = {item.name: item.column for item in fields}
+    columns = {item.name: item.mapping.column for item in fields}
     mapper = _Mapper(fields, registry)
     faults: dict[int, list[_CellFault]] = {}
 
@@ -320,13 +321,32 @@ def _records(
         if raw.data is None:
             yield raw
             continue
-        yield raw._replace(
-            positions=_ExportPositions(group.starts, where), problems=(*raw.problems, *extra)
-        )
+        placed = _ExportPositions(group.starts, where)
+        own = tuple(_at_column(problem, placed, columns) for problem in raw.problems)
+        yield raw._replace(positions=placed, problems=(*own, *extra))
     faults.clear()
     if index < 0 and first:  # a header with faults and no rows: the file's own fault
         yield RawRecord(index=FILE_LEVEL, line=header_line, column=None, data=None,
                         problems=first, suppressed=header.suppressed)  # fmt: skip
+
+
+_DISAGREE: Final = "rows of one record disagree on column '"
+
+
+def _at_column(
+    problem: RawProblem, placed: _ExportPositions, columns: Mapping[str, str | None]
+) -> RawProblem:
+    """Give a problem the grouping of rows found (rows that disagree) the export's column."""
+    if problem.column is not None or not problem.path:
+        return problem
+    _, column = placed.locate(problem.path)
+    message = problem.message
+    if message.startswith(_DISAGREE):
+        field, _, rest = message.removeprefix(_DISAGREE).partition("'")
+        name = columns.get(field)
+        if name is not None:
+            message = f"{_DISAGREE}{name}' ({column}){rest}"
+    return replace(problem, column=column, message=message)
 
 
 def _problem(fault: _CellFault, number: int, line: int) -> RawProblem:

@@ -13,7 +13,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO, Final, NamedTuple
 
@@ -69,32 +68,41 @@ def _byte_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
 
 
 def _utf16_lines(stream: BinaryIO) -> Iterator[str]:
-    """Decode UTF-16 (little-endian unless a byte order mark says otherwise) line by line."""
+    """Decode UTF-16 (little-endian unless a byte order mark says otherwise) line by line.
+
+    Lines are cut at the code unit of a line feed, then each is decoded on its own, so
+    text that is not UTF-16 is found at its own line.
+    """
     start = stream.read(2)
-    codec = "utf-16-be" if start == codecs.BOM_UTF16_BE else "utf-16-le"
-    pending = b"" if start in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE} else start
-    decoder = codecs.getincrementaldecoder(codec)("strict")
-    text = ""
+    big = start == codecs.BOM_UTF16_BE
+    codec = "utf-16-be" if big else "utf-16-le"
+    newline = b"\x00\n" if big else b"\n\x00"
+    buffer = b"" if start in {codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE} else start
     number = 0
+    searched = 0
     while True:
-        chunk = pending + stream.read(_CHUNK)
-        pending = b""
-        try:
-            text += decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as err:
-            before = chunk[: err.start].decode(codec, "ignore")
-            raise _BadText(number + text.count("\n") + before.count("\n") + 1) from None
-        lines = text.split("\n")
-        text = lines.pop()
-        for line in lines:
-            number += 1
-            yield line + "\n"
-        if len(text) > LINE_LIMIT:
-            raise _LongLine(number + 1)
-        if not chunk:
-            if text:
-                yield text
+        found = buffer.find(newline, searched)
+        while found >= 0 and found % 2:  # a line feed starts on an even byte only
+            found = buffer.find(newline, found + 1)
+        if found < 0:
+            if len(buffer) > 2 * LINE_LIMIT:
+                raise _LongLine(number + 1)
+            searched = max(len(buffer) - 1, 0)
+            chunk = stream.read(_CHUNK)
+            if chunk:
+                buffer += chunk
+                continue
+            line, buffer = buffer, b""
+        else:
+            line, buffer = buffer[: found + 2], buffer[found + 2 :]
+            searched = 0
+        if not line:
             return
+        number += 1
+        try:
+            yield line.decode(codec)
+        except UnicodeDecodeError:
+            raise _BadText(number) from None
 
 
 def csv_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[Row | RawProblem]:
@@ -136,8 +144,6 @@ def _csv_reason(err: csv.Error) -> str:
     text = str(err)
     if "field larger than field limit" in text:
         return f"a cell longer than {CELL_LIMIT:,} characters"
-    if "NUL" in text or "null byte" in text:
-        return "a NUL character"
     if "new-line character seen in unquoted field" in text or "unexpected end of data" in text:
         return "a line break where a row cannot hold one"
     return "a double quote out of place"
@@ -147,14 +153,13 @@ def xlsx_rows(stream: BinaryIO, sheet: str | None) -> Iterator[Row | RawProblem]
     """Yield the rows of a worksheet (the first unless ``sheet`` names one), streaming."""
     try:
         import openpyxl  # noqa: PLC0415 (an optional extra)
-        from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
     except ImportError as err:
         raise MissingExtraError(purpose="Excel files", package="openpyxl", extra="excel") from err
     if not stream.seekable():
         stream = io.BytesIO(stream.read())
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except Exception:  # a damaged file raises any of many kinds, XML's too
         yield _stop(None, "this file is not an Excel workbook (.xlsx); it was not read")
         return
     try:
@@ -169,8 +174,21 @@ def xlsx_rows(stream: BinaryIO, sheet: str | None) -> Iterator[Row | RawProblem]
                 "profile's sheet (names are exact)",
             )
             return
-        for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield Row(number, tuple(cells))
+        number = 0
+        cells = worksheet.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(cells, None)
+            except Exception:  # as above: the sheet's XML is read as it goes
+                yield _stop(
+                    number + 1,
+                    "the workbook is damaged from this row on; the rest of it was not read",
+                )
+                return
+            if row is None:
+                return
+            number += 1
+            yield Row(number, tuple(row))
     finally:
         book.close()
 
