@@ -28,22 +28,24 @@ def period_of(day: str, period: Period) -> str:
     """Return the period a ``YYYY-MM-DD`` date falls in.
 
     The UK financial year starts on 1 April: 2026-03-31 is in 2025/26, 2026-04-01 in
-    2026/27.
+    2026/27. Years have four digits (0999), so that periods sort in time order.
 
     >>> [period_of("2026-03-31", p) for p in PERIODS]
     ['2026-03', '2026-Q1', '2026', '2025/26']
     >>> period_of("2026-04-01", "financial-year")
     '2026/27'
+    >>> [period_of("0999-06-01", p) for p in PERIODS], period_of("0001-01-01", "financial-year")
+    (['0999-06', '0999-Q2', '0999', '0999/00'], '0000/01')
     """
     year, month = int(day[:4]), int(day[5:7])
     if period == "month":
         return day[:7]
     if period == "quarter":
-        return f"{year}-Q{(month - 1) // 3 + 1}"
+        return f"{day[:4]}-Q{(month - 1) // 3 + 1}"
     if period == "year":
-        return str(year)
+        return day[:4]
     start = year if month >= 4 else year - 1  # noqa: PLR2004 (April)
-    return f"{start}/{(start + 1) % 100:02d}"
+    return f"{start:04d}/{(start + 1) % 100:02d}"
 
 
 def day_of(value: object) -> str | None:

@@ -1,9 +1,11 @@
 """Safe publication: rows with small counts suppressed (see :mod:`._disclosure`).
 
 Each group and framework of a summary is one table. Its published totals are:
-in every row, ``reviewed`` = the review levels + ``unrated``; in every column but
-``persons``, a category row = the sum of its outcome rows, and the framework row =
-the sum of its category rows. ``persons`` counts distinct people, which do not add
+in every row, ``reviewed`` = the review levels + ``unrated``, and ``mentions`` =
+``reviewed`` + the mentions at other stages (never shown, but the difference of two
+shown counts, so held to the rule like any cell); in every column but ``persons``, a
+category row = the sum of its outcome rows, and the framework row = the sum of its
+category rows. ``persons`` counts distinct people, which do not add
 up, so it is in no total: it is only suppressed when it is small itself.
 
 Journeys have one total per row: ``starts`` = the levels + ``unrated`` +
@@ -24,6 +26,7 @@ from personal_outcomes.summaries._summary import SummaryRow
 
 _Key = tuple[int, str]  # (row number, column)
 _LEVEL = "level:"
+_OTHER = "other"
 
 
 @overload
@@ -73,19 +76,26 @@ def published(
 def _block(rows: Sequence[SummaryRow], *, below: int, zeros: bool) -> list[SummaryRow]:
     """Suppress one table: a framework row, then its categories, each with its outcomes."""
     levels = [level for level, _ in rows[0].levels]
-    columns = ["mentions", "unrated", "reviewed", *(_LEVEL + level for level in levels)]
+    columns = ["mentions", "unrated", "reviewed", _OTHER, *(_LEVEL + level for level in levels)]
     values: dict[_Key, int] = {}
     for number, row in enumerate(rows):
         counts = dict(row.levels)
         values[(number, "persons")] = row.persons or 0
         for column in columns:
             level = column.removeprefix(_LEVEL)
-            value: int | None = counts[level] if level != column else getattr(row, column)
+            if column == _OTHER:
+                value: int | None = (row.mentions or 0) - (row.reviewed or 0)
+            else:
+                value = counts[level] if level != column else getattr(row, column)
             values[(number, column)] = value or 0  # rows of a summary: never None here
-    groups: list[Group[_Key]] = [
-        ((number, "reviewed"), [(number, "unrated"), *((number, _LEVEL + lv) for lv in levels)])
-        for number in range(len(rows))
-    ]
+    groups: list[Group[_Key]] = []
+    for number in range(len(rows)):
+        groups.append(
+            ((number, "reviewed"), [(number, "unrated"), *((number, _LEVEL + lv) for lv in levels)])
+        )
+        # The mentions at other stages are never shown, but are the difference of two
+        # published counts: a cell of their own, which no total may give away either.
+        groups.append(((number, "mentions"), [(number, "reviewed"), (number, _OTHER)]))
     categories: list[int] = []
     for number, row in enumerate(rows):
         if row.kind == "category":

@@ -168,16 +168,22 @@ class Summary(Tally):
     def rows(self, registry: Registry) -> list[SummaryRow]:
         """Return the rows: per group and framework, the framework, its categories, outcomes.
 
-        Categories and outcomes come in the framework's order; only those mentioned
-        appear. ``registry`` gives the frameworks (newest versions).
+        Categories and outcomes come in the newest version's order, then those only
+        earlier versions in ``registry`` have (records may name an earlier version);
+        only those mentioned appear. The levels are the newest review scale's, then any
+        other level the records hold, in id order. Raises :class:`ValueError` if an
+        outcome counted is in no version of its framework in ``registry`` (the summary
+        was made with other frameworks).
         """
         by_group = {key: table for key, table in self._cells.items() if table}
         rows: list[SummaryRow] = []
+        orders: dict[str, _Order] = {}
         for group, framework_id in sorted(by_group, key=_group_order):
             named = tuple(zip(self.grouping.fields, group, strict=True))
-            rows.extend(
-                _framework_rows(named, registry.get(framework_id), by_group[(group, framework_id)])
-            )
+            order = orders.get(framework_id)
+            if order is None:
+                order = orders[framework_id] = _order(registry, framework_id)
+            rows.extend(_framework_rows(named, order, by_group[(group, framework_id)]))
         return rows
 
     def to_dict(
@@ -199,27 +205,54 @@ def _group_order(key: tuple[Group, str]) -> tuple[tuple[tuple[bool, str], ...], 
     return tuple((value is None, value or "") for value in group), framework
 
 
+#: A framework's categories in order, each with its outcomes in order (all versions),
+#: and the newest review scale.
+_Order = tuple[str, tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]
+
+
+def _order(registry: Registry, framework_id: str) -> _Order:
+    """Return the order of a framework's categories and outcomes over all its versions."""
+    categories: dict[str, dict[str, None]] = {}
+    for version in reversed(registry.versions(framework_id)):  # the newest first
+        framework: Framework = registry.get(framework_id, version)
+        for category in framework.categories:
+            known = categories.setdefault(category.id, {})
+            known.update(dict.fromkeys(outcome.id for outcome in category.outcomes))
+    scale = registry.get(framework_id).review_scale.ids
+    return framework_id, tuple((c, tuple(o)) for c, o in categories.items()), tuple(scale)
+
+
 def _framework_rows(
-    group: tuple[tuple[str, str | None], ...], framework: Framework, cells: dict[str, _Cell]
+    group: tuple[tuple[str, str | None], ...], order: _Order, cells: dict[str, _Cell]
 ) -> list[SummaryRow]:
     """Return one group's rows of one framework: the framework, categories, outcomes."""
-    scale = framework.review_scale.ids
+    framework_id, categories, scale = order
+    others = sorted({level for cell in cells.values() for level in cell.levels} - set(scale))
+    levels = (*scale, *others)
     everyone = _Cell()
     below: list[SummaryRow] = []
-    for category in framework.categories:
+    placed = 0
+    for category_id, outcome_ids in categories:
         in_category = _Cell()
         outcomes: list[SummaryRow] = []
-        for outcome in category.outcomes:
-            found = cells.get(outcome.id)
+        for outcome_id in outcome_ids:
+            found = cells.get(outcome_id)
             if found is not None:
+                placed += 1
                 in_category.add(found)
-                place: _Where = (framework.id, category.id, outcome.id)
-                outcomes.append(_row("outcome", group, place, found, scale))
+                place: _Where = (framework_id, category_id, outcome_id)
+                outcomes.append(_row("outcome", group, place, found, levels))
         if outcomes:
             everyone.add(in_category)
-            place = (framework.id, category.id, None)
-            below.extend((_row("category", group, place, in_category, scale), *outcomes))
-    return [_row("framework", group, (framework.id, None, None), everyone, scale), *below]
+            place = (framework_id, category_id, None)
+            below.extend((_row("category", group, place, in_category, levels), *outcomes))
+    if placed != len(cells):
+        message = (
+            f"the summary counts outcomes that no version of framework '{framework_id}' in "
+            "the registry has; make the rows with the registry the records were checked with"
+        )
+        raise ValueError(message)
+    return [_row("framework", group, (framework_id, None, None), everyone, levels), *below]
 
 
 def _row(
