@@ -106,10 +106,35 @@ def run(arguments: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 #: The exit code when the output pipe closed early (128 + SIGPIPE, as a shell reports it).
 EXIT_BROKEN_PIPE = 141
+#: The exit code when interrupted (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at devnull, so that Python's flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a file descriptor: nothing to point elsewhere
+
+
+def _say(message: str) -> None:
+    """Write one line to standard error, if it can be written at all."""
+    try:
+        sys.stderr.write(f"personal-outcomes: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def main() -> NoReturn:
-    """Entry point of the ``personal-outcomes`` command."""
+    """Entry point of the ``personal-outcomes`` command.
+
+    Beyond :func:`run`'s exit codes: 141 when the reader of the output stopped
+    early, 2 when the output cannot be written (a full disk, say), 130 when
+    interrupted (Ctrl-C). A file written with ``--output`` is then not written.
+    """
     # A name or text the terminal cannot show is escaped, never a traceback.
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
@@ -121,7 +146,14 @@ def main() -> NoReturn:
         # The reader of the output stopped early: the report is incomplete, so the exit
         # code must not say "valid". Python flushes stdout again at exit; point it at
         # devnull so that cannot fail too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         code = EXIT_BROKEN_PIPE
+    except OSError as err:
+        # Writing the output failed (ENOSPC from a full disk, EIO): incomplete, so exit 2.
+        _quiet_stdout()
+        _say(f"cannot write the output ({err.strerror or type(err).__name__})")
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        _say("interrupted")
+        code = EXIT_INTERRUPTED
     sys.exit(code)

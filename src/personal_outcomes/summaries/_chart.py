@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from attrs import frozen
 
-from personal_outcomes.errors import MissingExtraError
+from personal_outcomes.errors import MissingExtraError, PersonalOutcomesError
 from personal_outcomes.frameworks import Framework, Registry
+from personal_outcomes.summaries._output import shown_group_value, whole_bytes
 from personal_outcomes.summaries._summary import Summary, SummaryRow
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ _FIGURE_EXTRA: Final = 0.9  # inches: the figure's title and notes
 #: Hatches of the levels in scale order (cycled), so that they differ without colour.
 _HATCHES: Final = ("", "///", "...", "\\\\\\", "++", "---", "ooo")
 _UNRATED_HATCH: Final = "xxx"
-_NOT_RECORDED: Final = "(not recorded)"
+#: The most panels (groups times frameworks) a chart has: drawing more takes minutes.
+MAX_PANELS: Final = 24
 _PERIOD_NAMES: Final = {
     "month": "month",
     "quarter": "quarter",
@@ -50,8 +51,13 @@ def chart_format(path: str | os.PathLike[str]) -> ChartFormat:
     >>> chart_format("outcomes.SVG")
     'svg'
 
-    :raises ValueError: the name ends in neither ``.png`` nor ``.svg``.
+    :raises ValueError: the name ends in neither ``.png`` nor ``.svg``, or ends in a
+        path separator (it names a folder, not a file).
     """
+    text = os.fspath(path)
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+        message = "a chart is written to a file: the name ends in a path separator"
+        raise ValueError(message)
     suffix = Path(path).suffix.lower()
     found = CHART_SUFFIXES.get(suffix)
     if found is None:
@@ -59,6 +65,30 @@ def chart_format(path: str | os.PathLike[str]) -> ChartFormat:
         message = f"a chart is written as PNG or SVG: name the file *.png or *.svg (not {ending})"
         raise ValueError(message)
     return found
+
+
+@frozen(kw_only=True)
+class TooManyPanelsError(PersonalOutcomesError, ValueError):
+    """A chart would have more than :data:`MAX_PANELS` panels (``panels`` of them)."""
+
+    panels: int
+
+    def __str__(self) -> str:
+        """Say how many panels there would be and what to do."""
+        return (
+            f"the chart would have {self.panels} panels, more than {MAX_PANELS}: "
+            "group by fewer fields, or summarise a part of the records"
+        )
+
+
+def check_panels(rows: Iterable[SummaryRow]) -> None:
+    """Refuse rows that a chart would draw in more than :data:`MAX_PANELS` panels.
+
+    :raises TooManyPanelsError: more than :data:`MAX_PANELS` groups and frameworks.
+    """
+    panels = len({(row.group, row.framework) for row in rows if row.kind == "outcome"})
+    if panels > MAX_PANELS:
+        raise TooManyPanelsError(panels=panels)
 
 
 @frozen(kw_only=True)
@@ -106,7 +136,9 @@ def draw_chart(
         draw_chart(summary, bundled(), "review-levels.svg")
 
     The chart has one panel per group and framework, titled with the framework,
-    the group's values and the period (with ``--by period``). Each outcome mentioned
+    the group's values and the period (with ``--by period``); at most
+    :data:`MAX_PANELS` (24) panels, as more take minutes to draw: group by fewer
+    fields, or summarise a part of the records. Each outcome mentioned
     is one horizontal bar, in the framework's order: its review-stage mentions
     stacked by the level reached, in the order of the framework's review scale,
     then those without a level (unrated). The number beside each bar, on the
@@ -126,31 +158,37 @@ def draw_chart(
       counts with the same matplotlib: no date or software name is written in it,
       the font is one matplotlib ships, and SVG ids come from a fixed salt.
     - The file appears whole or not at all: it is drawn in memory and then
-      written to a temporary file beside ``path``, renamed over it when complete.
+      written to a temporary file beside ``path``, renamed over it when complete
+      (keeping the permission bits of a file it replaces). A symbolic link is
+      followed and its target written; a device or FIFO is written to directly.
 
     Drawing uses matplotlib's non-interactive Agg canvas, never a display.
 
     :raises ValueError: ``path`` ends in neither ``.png`` nor ``.svg``.
+    :raises TooManyPanelsError: the chart would have more than :data:`MAX_PANELS`
+        panels (a :class:`ValueError` too); checked before matplotlib is imported,
+        nothing is written.
     :raises ~personal_outcomes.errors.MissingExtraError: matplotlib is not installed (``pip install
         'personal-outcomes[charts]'``); nothing is written.
     """
     fmt = chart_format(path)
-    try:
-        import matplotlib as mpl  # noqa: PLC0415 (an optional extra, loaded when needed)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-        from matplotlib.figure import Figure  # noqa: PLC0415
-    except ImportError as err:
-        raise MissingExtraError(purpose="charts", package="matplotlib", extra="charts") from err
     notes: list[str] = []
     if isinstance(summary, Summary):
-        rows: Iterable[SummaryRow] = summary.rows(registry)
+        rows: list[SummaryRow] = summary.rows(registry)
         period = summary.grouping.period
         notes.append(
             f"{summary.records} records: {summary.included} included, "
             f"{summary.excluded} excluded for errors."
         )
     else:
-        rows, period = summary, None
+        rows, period = list(summary), None
+    check_panels(rows)
+    try:
+        import matplotlib as mpl  # noqa: PLC0415 (an optional extra, loaded when needed)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415
+    except ImportError as err:
+        raise MissingExtraError(purpose="charts", package="matplotlib", extra="charts") from err
     panels = _panels(rows, registry)
     height = _FIGURE_EXTRA + sum(_PANEL_EXTRA + _BAR_HEIGHT * len(panel.rows) for panel in panels)
     buffer = io.BytesIO()
@@ -200,7 +238,8 @@ def draw_chart(
             {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
         )
         figure.savefig(buffer, format=fmt, metadata=metadata)
-    _write_whole(Path(path), buffer.getvalue())
+    with whole_bytes(path) as out:
+        out.write(buffer.getvalue())
 
 
 def _heading(panel: _Panel, period: str | None) -> str:
@@ -210,7 +249,7 @@ def _heading(panel: _Panel, period: str | None) -> str:
     for name, value in panel.group:
         # With a Summary, the period says what it is (a quarter, a financial year).
         shown = _PERIOD_NAMES[period] if name == "period" and period is not None else name
-        parts.append(f"{shown}: {_NOT_RECORDED if value is None else value}")
+        parts.append(f"{shown}: {shown_group_value(value)}")
     if parts:
         lines.append(" · ".join(parts))
     return "\n".join(lines)
@@ -248,7 +287,8 @@ def _draw_panel(panel: _Panel, subfigure: SubFigure, period: str | None, widest:
     ]
     styles.append(("Unrated (no level recorded)", "white", "black", _UNRATED_HATCH))
     axes = subfigure.subplots()
-    subfigure.suptitle(_heading(panel, period), x=0.01, ha="left", fontsize=10)
+    # A value is text, never mathtext: "$" in a context value is a dollar sign.
+    subfigure.suptitle(_heading(panel, period), x=0.01, ha="left", fontsize=10, parse_math=False)
     positions = list(range(len(panel.rows)))
     starts = [0] * len(panel.rows)
     beside: list[str] = []
@@ -312,15 +352,3 @@ def _finish_axes(axes: Axes, panel: _Panel, widest: int, beside: list[str]) -> N
         handlelength=2.4,
         handleheight=1.2,
     )
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file, renamed)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
