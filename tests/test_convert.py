@@ -422,8 +422,12 @@ def test_a_failed_conversion_leaves_the_output_as_it_was(tmp_path: Path) -> None
     missing = tmp_path / "missing.jsonl"
     code, _, err = cli("convert", TODAY_ARG, str(missing), "--to", "json", "--output", str(output))
     assert code == 2
-    assert err.endswith("personal-outcomes convert: 1 file(s) could not be read\n")
+    assert err.endswith(
+        "personal-outcomes convert: a file could not be read (above); nothing was written: "
+        "check the path and run again\n"
+    )
     assert _names(target) == ["out.jsonl"]
+    assert output.read_text(encoding="utf-8") == "before\n"
 
 
 def test_output_dash_writes_to_standard_output(tmp_path: Path) -> None:
@@ -469,8 +473,8 @@ def test_an_unreadable_input_file(tmp_path: Path) -> None:
     assert err == (
         f"{missing}: /: unreadable-file: the file cannot be read (No such file or directory); "
         "check the path and permissions\n"
-        "0 records: 0 written, 0 left out for errors\n"
-        "personal-outcomes convert: 1 file(s) could not be read\n"
+        "personal-outcomes convert: a file could not be read (above); the output is not whole: "
+        "check the path and run again\n"
     )
 
 

@@ -155,8 +155,8 @@ def test_each_fault_of_a_profile_is_located_and_said_plainly() -> None:
         "perspective and context.NAME"
     )
     assert _problems("profile: 2\nformat: ods\nfields:\n  record_id: A\n  colour: B\n") == [
-        (1, 10, "/profile", "1 was expected"),
-        (2, 9, "/format", "'ods' is not one of ['csv', 'xlsx']"),
+        (1, 10, "/profile", "must be 1"),
+        (2, 9, "/format", "must be one of: 'csv', 'xlsx'"),
         *(
             (4, 3, "/fields", required.format(name))
             for name in (
@@ -192,7 +192,7 @@ fields:
   notes: {value: ' '}
 """
     assert _problems(text) == [
-        (4, 34, "/fields/record_id/values", "{} should be non-empty"),
+        (4, 34, "/fields/record_id/values", "must not be empty or only spaces"),
         (5, 3, "/fields/person_id", "give either a column or a value, not both"),
         (
             6,
@@ -207,9 +207,9 @@ fields:
             8,
             39,
             "/fields/stage/values/Review",
-            "'reviewed' is not one of ['assessment', 'support-planning', 'review']",
+            "must be one of: 'assessment', 'support-planning', 'review'",
         ),
-        (9, 31, "/fields/outcome/match", "'name' is not one of ['id', 'label']"),
+        (9, 31, "/fields/outcome/match", "must be one of: 'id', 'label'"),
         (10, 3, "/fields/what_matters", "a column name must not be empty or only spaces"),
         (
             11,

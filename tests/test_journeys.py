@@ -485,7 +485,14 @@ def test_the_command_s_usage_errors_and_unreadable_files(tmp_path: Path) -> None
     )
     assert cli("journeys", "x.txt")[0] == 2
     code, _, err = cli("journeys", TODAY_ARG, str(tmp_path / "missing.json"))
-    assert (code, err) == (2, "personal-outcomes journeys: 1 file(s) could not be read\n")
+    assert (code, err) == (
+        2,
+        (
+            f"{tmp_path / 'missing.json'}: /: unreadable-file: the file cannot be read (No such "
+            "file or directory); check the path and permissions\n"
+            "personal-outcomes journeys: 1 file(s) could not be read; nothing was written\n"
+        ),
+    )
     (tmp_path / "empty.json").write_text("")
     code, out, err = cli("journeys", TODAY_ARG, str(tmp_path / "empty.json"))
     assert code == 0

@@ -10,7 +10,7 @@ from personal_outcomes._cli._command import EXIT_INVALID, EXIT_OK, EXIT_USAGE, C
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._tallies import write_out
 from personal_outcomes._cli._validate import date
-from personal_outcomes._codes import ERROR
+from personal_outcomes._codes import ERROR, UNREADABLE_FILE
 from personal_outcomes._formats._write import WRITE_FORMATS, write_records
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
@@ -56,8 +56,10 @@ class _Left:
         for result in results:
             errors = [issue for issue in result.issues if issue.severity == ERROR]
             if result.index is None:  # a fault of a file itself, in no record
-                self.faults += 1
                 self.stderr.write("".join(f"{issue}\n" for issue in errors))
+                if errors and errors[0].code == UNREADABLE_FILE:
+                    raise _Unreadable
+                self.faults += 1
                 continue
             self.records += 1
             if not errors and isinstance(result.data, Mapping):
@@ -75,17 +77,24 @@ def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> 
     run = Run()
     left = _Left(streams.stderr)
 
-    def write(out: TextIO) -> None:
-        try:
-            results = engine.scan(args.files, input_format=args.input_format, every=True, run=run)
-            write_records(left.valid(results), out, args.to)
-        except UnknownFormatError as err:
-            raise _Usage(str(err)) from None
-
     try:
-        write_out(_NAME, None if args.output == "-" else args.output, write, streams.stdout)
-    except _Usage as err:
+        engine.plan(args.files, args.input_format)  # every format told before writing
+    except UnknownFormatError as err:
         streams.stderr.write(f"{_NAME}: error: {err}\n")
+        return EXIT_USAGE
+
+    def write(out: TextIO) -> None:
+        results = engine.scan(args.files, input_format=args.input_format, every=True, run=run)
+        write_records(left.valid(results), out, args.to)
+
+    output = None if args.output == "-" else args.output
+    try:
+        write_out(_NAME, output, write, streams.stdout)
+    except _Unreadable:
+        whole = "nothing was written" if output is not None else "the output is not whole"
+        streams.stderr.write(
+            f"{_NAME}: a file could not be read (above); {whole}: check the path and run again\n"
+        )
         return EXIT_USAGE
     codes = ", ".join(f"{code} {count}" for code, count in sorted(left.codes.items()))
     streams.stderr.write(
@@ -93,14 +102,11 @@ def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> 
         + (f" ({codes})" if codes else "")
         + "\n"
     )
-    if run.unreadable:
-        streams.stderr.write(f"{_NAME}: {run.unreadable} file(s) could not be read\n")
-        return EXIT_USAGE
     return EXIT_INVALID if left.left_out or left.faults else EXIT_OK
 
 
-class _Usage(Exception):  # noqa: N818 (control flow, never leaves this module)
-    pass
+class _Unreadable(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """A file could not be read: the output, being incomplete, is not written."""
 
 
 COMMAND = Command(

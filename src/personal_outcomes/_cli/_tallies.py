@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TextIO
 
-from personal_outcomes._cli._command import EXIT_OK, EXIT_USAGE, Streams, UsageError
+from personal_outcomes._cli._command import EXIT_OK, Streams, UsageError
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._validate import positive, today_and_jobs
 from personal_outcomes._codes import UNREADABLE_FILE
@@ -70,14 +70,21 @@ def count_records(
     engine = Engine(registry, today=args.today, **engine_inputs(args, name)._asdict())
     run = Run()
     faults = 0
+    unreadable: list[str] = []
     try:
         for result in scan_parallel(
             engine, args.files, jobs=jobs, run=run, input_format=args.input_format, tally=tally
         ):
-            if result.index is None and result.issues[0].code != UNREADABLE_FILE:
-                faults += 1
+            if result.index is None:
+                if result.issues[0].code == UNREADABLE_FILE:
+                    unreadable.append(f"{result.issues[0]}\n")
+                else:
+                    faults += 1
     except UnknownFormatError as err:
         raise UsageError(f"{name}: error: {err}\n") from None
+    if unreadable:  # counts without a whole file would mislead: nothing is written
+        message = f"{name}: {len(unreadable)} file(s) could not be read; nothing was written\n"
+        raise UsageError("".join(unreadable) + message)
     return run, faults
 
 
@@ -101,7 +108,5 @@ def finish(name: str, run: Run, faults: int, streams: Streams) -> int:
             f"{name}: {faults} fault(s) of a file itself, in no record "
             "(an empty file, say); personal-outcomes validate lists them\n"
         )
-    if run.unreadable:
-        streams.stderr.write(f"{name}: {run.unreadable} file(s) could not be read\n")
-        return EXIT_USAGE
+    del run  # a file that could not be read stopped the command before (count_records)
     return EXIT_OK

@@ -977,7 +977,10 @@ def _record(
     data: dict[str, object] = {name: first[i] for name, i in header.record_cells if first[i]}
     context = {name: first[i] for name, i in header.context_cells if first[i]}
     if context:
-        data["context"] = context
+        notes = data.pop("notes", None)
+        data["context"] = context  # before notes, in the record format's order
+        if notes is not None:
+            data["notes"] = notes
     if len(rows) > 1 and header.level_key is not None:
         problems.extend(_disagreements(header, header.level_key, rows, starts))
     outcomes: list[dict[str, object]] = []

@@ -10,6 +10,7 @@ while the names are gathered, so memory does not grow with the number of records
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, TextIO
@@ -17,6 +18,22 @@ from typing import Final, TextIO
 import yaml
 
 from personal_outcomes._formats._csv import write_csv
+
+#: Characters YAML reads as a line break (or drops) wherever a plain or single-quoted
+#: scalar holds them: texts holding one are written double-quoted, where they are escaped.
+_BREAKS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper, writing a text YAML would not give back as it is double-quoted."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if _BREAKS.search(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
 
 #: The formats records can be written in.
 WRITE_FORMATS: Final = ("jsonl", "json", "yaml", "csv")
@@ -38,8 +55,9 @@ def write_records(records: Iterable[Mapping[str, object]], out: TextIO, output: 
         count += 1
         if output == "yaml":
             out.write(
-                yaml.safe_dump(
+                yaml.dump(
                     dict(record),
+                    Dumper=_Dumper,
                     explicit_start=True,
                     sort_keys=False,
                     allow_unicode=True,

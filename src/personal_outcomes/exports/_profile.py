@@ -12,7 +12,7 @@ import functools
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import jsonschema
 from attrs import field, frozen
@@ -97,12 +97,14 @@ def _where(
     return document.positions.get(path, (None, None))
 
 
-def _message(error: jsonschema.ValidationError) -> list[tuple[NodePath, str]]:
+def _message(error: jsonschema.ValidationError) -> list[tuple[NodePath, str]]:  # noqa: PLR0911
     """Say what is wrong, where, in words a profile's author can act on."""
     path = tuple(error.absolute_path)
     instance = error.instance
     if error.validator == "oneOf" and len(path) == 2 and path[0] == "fields":  # noqa: PLR2004
         return [_shape_message(error)]
+    if path == () and not isinstance(instance, dict):
+        return [(path, "a profile is a mapping of profile, format, fields and the rest")]
     if error.validator == "not" and path == () and isinstance(instance, dict):
         if instance.get("format") == "csv":
             return [(("sheet",), "'sheet' names a worksheet of an xlsx export; remove it")]
@@ -131,7 +133,37 @@ def _message(error: jsonschema.ValidationError) -> list[tuple[NodePath, str]]:
     if error.validator == "required" and path == ("fields",):
         missing = str(error.message).split("'")[1]
         return [(path, f"'{missing}' is required: map it to a column, or give a {{value: ...}}")]
-    return [(path, error.message)]
+    return [(path, _plain(error))]
+
+
+_TYPES = {"object": "a mapping", "string": "text", "integer": "a whole number"}
+
+
+def _plain(error: jsonschema.ValidationError) -> str:  # noqa: PLR0911
+    """Say what a keyword asks for, never quoting the value (it may not be a profile's)."""
+    keyword = error.validator
+    expected: Any = error.validator_value
+    if keyword == "type":
+        return f"must be {_TYPES.get(str(expected), str(expected))}"
+    if keyword == "enum":
+        return "must be one of: " + ", ".join(repr(item) for item in expected)
+    if keyword == "const":
+        return f"must be {expected!r}"
+    if keyword in {"minLength", "minProperties", "pattern"}:
+        return "must not be empty or only spaces"
+    if keyword in {"maxLength", "maxProperties"}:
+        return f"is too long: at most {expected}"
+    if keyword in {"minimum", "maximum"}:
+        return f"must be at {'least' if keyword == 'minimum' else 'most'} {expected}"
+    if keyword == "required":
+        instance: Any = error.instance
+        missing = [name for name in expected if name not in instance]
+        return "must have " + ", ".join(f"'{name}'" for name in missing)
+    if keyword == "additionalProperties":
+        schema: Any = error.schema
+        known = ", ".join(sorted(schema.get("properties", {})))
+        return f"holds a key that is not allowed here; the keys are {known}"
+    return "is not allowed here; see the profile format reference"
 
 
 def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
@@ -151,7 +183,7 @@ def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
         inner = [e for e in error.context if e.relative_schema_path[0] == 2]  # noqa: PLR2004
         if inner:
             first = min(inner, key=lambda e: len(e.absolute_path))
-            return tuple(first.absolute_path), first.message
+            return tuple(first.absolute_path), _plain(first)
     elif isinstance(instance, dict) and "value" in instance:
         message = "a constant is written {value: TEXT}, with text that is not only spaces"
     return path, message
@@ -205,7 +237,7 @@ def _full_date_format(date_format: str) -> bool:
 
 def profile_problems(data: object, document: YAMLDocument | None = None) -> tuple[Problem, ...]:
     """Check profile data against the schema, then the rules; return every problem, in order."""
-    problems = list(_schema_problems(data, document))
+    problems = list(dict.fromkeys(_schema_problems(data, document)))  # each said once
     if not problems:
         for path, message in _rule_problems(cast("Mapping[str, object]", data)):
             line, column = _where(document, path)
