@@ -13,7 +13,7 @@ Messages name the export's column (as the profile writes it) and never quote a c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO, Final
 
 from attrs import evolve as replace
@@ -93,23 +93,56 @@ class _Mapper:
         self.fields = fields
         self.registry = registry
         self.labels: dict[tuple[str, str], str | None] = {}
+        #: Each field as (constant or None, cell index or -1, whether the cell is taken as
+        #: it is (a plain column), whether it is the framework, the field): worked out once.
+        self.plan = [
+            (
+                item.mapping.value,
+                -1 if item.index is None else item.index,
+                item.mapping.values is None
+                and item.mapping.date_format is None
+                and item.mapping.match == "id"
+                and item.name != "recorded_on",
+                item.name == "framework",
+                item,
+            )
+            for item in fields
+        ]
+        #: Cells already mapped, per field (the few words of a value table, dates).
+        self.mapped: dict[tuple[str, str], str] = {}
 
-    def row(self, cells: tuple[object, ...]) -> tuple[list[str], list[_CellFault]]:
+    def row(self, cells: Sequence[object]) -> tuple[list[str], list[_CellFault]]:
         texts: list[str] = []
         faults: list[_CellFault] = []
         framework = ""
-        for item in self.fields:
-            mapping = item.mapping
-            if mapping.value is not None:
-                text = mapping.value
+        width = len(cells)
+        for constant, index, plain, is_framework, item in self.plan:
+            if constant is not None:
+                text = constant
             else:
-                index = item.index
-                cell = cells[index] if index is not None and index < len(cells) else None
-                text = self._cell(item, cell, faults, framework)
-            if item.name == "framework":
+                cell = cells[index] if 0 <= index < width else None
+                if plain:
+                    text = cell if type(cell) is str else cell_text(cell)
+                else:
+                    text = self._mapped(item, cell, faults, framework)
+            if is_framework:
                 framework = text
             texts.append(text)
         return texts, faults
+
+    def _mapped(self, item: _Field, cell: object, faults: list[_CellFault], framework: str) -> str:
+        """Map a cell through a value table, a date format or labels, remembering the result."""
+        if type(cell) is not str:
+            return self._cell(item, cell, faults, framework)
+        key = (item.name if item.mapping.match == "id" else f"{item.name}\x00{framework}", cell)
+        found = self.mapped.get(key)
+        if found is not None:
+            return found
+        before = len(faults)
+        text = self._cell(item, cell, faults, framework)
+        if len(faults) == before and len(self.mapped) < _LABELS_KEPT:
+            self.mapped[key] = text  # only what mapped cleanly: a fault is said every time
+        return text
 
     def _cell(self, item: _Field, cell: object, faults: list[_CellFault], framework: str) -> str:
         mapping = item.mapping
@@ -293,6 +326,8 @@ def _records(
         names = [item.name for item in fields]
         header = read_header(names)
     key_at = names.index("record_id") if "record_id" in names else None
+    key_field = fields[key_at] if key_at is not None else None
+    key_cell = key_field.index if key_field is not None and key_field.index is not None else -1
     where = {item.name: item.column for item in fields}
     columns = {item.name: item.mapping.column for item in fields}
     mapper = _Mapper(fields, registry)
@@ -303,7 +338,11 @@ def _records(
             if isinstance(row, RawProblem):
                 yield row.line or 0, row, None
                 return
-            if all(not cell_text(cell).strip() for cell in row.cells):
+            cells = row.cells
+            key = cells[key_cell] if 0 <= key_cell < len(cells) else None
+            if not (type(key) is str and key.strip()) and all(
+                not cell_text(cell).strip() for cell in cells
+            ):
                 continue  # a blank row
             texts, found = mapper.row(row.cells)
             if found:

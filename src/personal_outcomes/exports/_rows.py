@@ -13,7 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO, Final, NamedTuple
 
 from personal_outcomes._codes import PARSE_ERROR
@@ -31,7 +31,7 @@ class Row(NamedTuple):
     """One row of an export: where it starts (line or row number) and its cells."""
 
     line: int
-    cells: tuple[object, ...]
+    cells: Sequence[object]
 
 
 def _stop(line: int | None, message: str) -> RawProblem:
@@ -113,14 +113,14 @@ def csv_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[Row | 
     try:
         for cells in reader:
             start, read = read + 1, reader.line_num
-            if any(len(cell) > CELL_LIMIT for cell in cells):
+            if cells and max(map(len, cells)) > CELL_LIMIT:
                 yield _stop(
                     start,
                     f"a cell of this row is longer than {CELL_LIMIT:,} characters; "
                     "the rest of the file was not read",
                 )
                 return
-            yield Row(start, tuple(cells))
+            yield Row(start, cells)
     except _BadText as err:
         yield _stop(
             err.line,
