@@ -47,6 +47,8 @@ GOAL_RSS_MIB = 64.0
 GOAL_JOBS_SPEEDUP = 1.8
 #: summarise may take at most this many times validate's time on the same file.
 GOAL_SUMMARISE = 1.5
+#: An export through a profile reads at least this share of record format CSV's rate.
+GOAL_EXPORT = 0.5
 #: A best run is taken as undisturbed when its CPU time is at least this share of its
 #: wall time (--jobs 2 on JOBS_MIN_RECORDS or more: at least JOBS_SHARE cores' worth).
 CPU_SHARE = 0.9
@@ -152,6 +154,26 @@ OURS_JSON = Contender(
     "personal-outcomes validate --format json",
     _ours("--format", "json"),
     _json_counts,
+    exit_codes=(0, 1),
+)
+OURS_V1_CSV = Contender(
+    "ours-v1-csv",
+    "personal-outcomes validate (record format CSV)",
+    _ours(),
+    _text_counts,
+    exit_codes=(0, 1),
+)
+OURS_EXPORT = Contender(
+    "ours-export",
+    "personal-outcomes validate --profile (the same rows as a system's export)",
+    lambda path: [
+        *_cli(),
+        "validate",
+        "--profile",
+        str(path.parent / "export.profile.yaml"),
+        str(path),
+    ],
+    _text_counts,
     exit_codes=(0, 1),
 )
 OURS_SUMMARISE = Contender(
@@ -319,6 +341,50 @@ def data_file(records: int) -> Path:
     return path
 
 
+#: Rows of the export benchmark: the record format's CSV and a system's export of it.
+EXPORT_ROWS = 100_000
+
+
+def export_files(records: Path, rows: int = EXPORT_ROWS) -> tuple[Path, Path, Path]:
+    """Return (record format CSV, a system's export of it, its profile), made if missing.
+
+    The valid records of ``records`` as record format CSV, cut after ``rows`` rows at a
+    record's end; then ``generate_export.py`` writes the same rows as a care system's
+    export (its own column names, cp1252 with semicolons, dd/mm/yyyy, its own words,
+    outcome labels) and the import profile that reads it back.
+    """
+    v1 = DATA / f"export-{_short(rows)}-v1.csv"
+    export = DATA / f"export-{_short(rows)}.csv"
+    profile = DATA / "export.profile.yaml"
+    if v1.exists() and export.exists() and profile.exists():
+        return v1, export, profile
+    _say(f"writing the {_short(rows)}-row CSV and export files...")
+    whole = DATA / "export-all-v1.csv"
+    subprocess.run(
+        [*_cli(), "convert", str(records), "--to", "csv", "--output", str(whole)],
+        check=False,  # some generated records are invalid on purpose: exit 1
+        stderr=subprocess.DEVNULL,
+    )
+    with (
+        whole.open(encoding="utf-8", newline="") as given,
+        v1.open("w", encoding="utf-8", newline="") as out,
+    ):
+        header = given.readline()
+        out.write(header)
+        written, last = 0, None
+        for line in given:
+            key = line.split(",", 1)[0]
+            if written >= rows and key != last:
+                break
+            out.write(line)
+            written, last = written + 1, key
+    whole.unlink()
+    subprocess.run(
+        [PYTHON, str(HERE / "generate_export.py"), str(v1), str(export), str(profile)], check=True
+    )
+    return v1, export, profile
+
+
 def empty_file() -> Path:
     """Return an empty JSON Lines file: timing it gives a contender's start-up cost."""
     path = DATA / "empty.jsonl"
@@ -434,6 +500,8 @@ class Results:
     at_large: dict[str, Measurement]
     index_growth_mib: float | None
     info: dict[str, str]
+    #: The same rows as record format CSV and as a system's export through a profile.
+    at_exports: dict[str, Measurement] = field(default_factory=dict)
 
     @property
     def jsonschema(self) -> Measurement:
@@ -477,6 +545,17 @@ class Results:
                 self.at_main["floor"].rate / ours.rate,
             ),
         ]
+        exports = self.at_exports
+        if "ours-export" in exports:
+            found.append(
+                (
+                    (
+                        f"export through a profile / record format CSV, rows/s "
+                        f"({_short(exports['ours-export'].records)} rows)"
+                    ),
+                    exports["ours-export"].rate / exports["ours-v1-csv"].rate,
+                )
+            )
         if "ours-summarise" in self.at_main:
             found.append(
                 (
@@ -531,6 +610,22 @@ class Results:
                 ours.rss_mib <= GOAL_RSS_MIB,
             ),
         ]
+        export = self.at_exports.get("ours-export")
+        if export is not None:
+            share = export.rate / self.at_exports["ours-v1-csv"].rate
+            found.append(
+                (
+                    (
+                        f"an export through a profile at least {GOAL_EXPORT:.1f}x the rate of the "
+                        f"same rows as record format CSV ({_short(export.records)} rows)"
+                    ),
+                    (
+                        f"{_ratio(share)}: {_rate(export.rate)} vs "
+                        f"{_rate(self.at_exports['ours-v1-csv'].rate)} rows/s"
+                    ),
+                    share >= GOAL_EXPORT,
+                )
+            )
         tally = self.at_main.get("ours-summarise")
         if tally is not None:
             cost = tally.best / ours.best
@@ -620,7 +715,18 @@ class Results:
 
 
 CONTENDERS = {
-    c.key: c for c in (OURS, OURS_JOBS2, OURS_JSON, OURS_SUMMARISE, PYDANTIC, JSONSCHEMA, FLOOR)
+    c.key: c
+    for c in (
+        OURS,
+        OURS_JOBS2,
+        OURS_JSON,
+        OURS_SUMMARISE,
+        OURS_V1_CSV,
+        OURS_EXPORT,
+        PYDANTIC,
+        JSONSCHEMA,
+        FLOOR,
+    )
 }
 
 
@@ -649,6 +755,7 @@ def save(results: Results, repeats: int, large_repeats: int) -> None:
         "at_small": table(results.at_small),
         "at_main": table(results.at_main),
         "at_large": table(results.at_large),
+        "at_exports": table(results.at_exports),
         "index_growth_mib": results.index_growth_mib,
         "info": results.info,
     }
@@ -681,6 +788,7 @@ def load() -> tuple[Results, int, int]:
         at_small=at_small,
         at_main=at_small if data["main"] == data["small"] else table(data["at_main"]),
         at_large=table(data["at_large"]),
+        at_exports=table(data.get("at_exports", {})),
         index_growth_mib=data["index_growth_mib"],
         info=data["info"],
     )
@@ -824,6 +932,10 @@ Each contender also runs by itself, e.g.
   - `personal-outcomes summarise --by context.team --by period FILE`: every check of
     `validate`, then the counts of mentions, persons and review levels per outcome, team
     and month (records with errors left out), the table written to a file.
+  - `personal-outcomes validate` on the same {export_rows} rows as record format CSV, and
+    `validate --profile` on them as a care system would export them
+    (`generate_export.py`: its own column names, Windows-1252 with semicolons,
+    dd/mm/yyyy dates, its own words for stages and review results, outcome labels).
   - `baseline_jsonschema.py`, the obvious integrator's code: one reused
     `jsonschema.Draft202012Validator` per framework with
     `format_checker=Draft202012Validator.FORMAT_CHECKER`, built once from the per-framework
@@ -862,6 +974,10 @@ Each contender also runs by itself, e.g.
 ## Results
 
 {conditions}
+
+### Exports: {export_rows} rows, as record format CSV and as a system's export
+
+{export_table}
 
 ### {main} records (main figures)
 
@@ -1066,6 +1182,14 @@ def readme(results: Results, repeats: int, large_repeats: int) -> str:
         main_table=_speed_table(results.at_main, results.startup),
         small_table=_speed_table(results.at_small, results.startup),
         large_section=large_section,
+        export_rows=(
+            _short(results.at_exports["ours-export"].records) if results.at_exports else "(not run)"
+        ),
+        export_table=(
+            _speed_table(results.at_exports, results.startup).replace("records/s", "rows/s")
+            if results.at_exports
+            else "Not measured in this run."
+        ),
         ratio_table=_table(
             ("comparison", "ratio"), [[name, _ratio(value)] for name, value in results.ratios()]
         ),
@@ -1125,7 +1249,7 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 (one run, in order)
     """Generate the data if needed, time every contender, print and write the figures."""
     args = _arguments()
     if args.report_only:
@@ -1159,6 +1283,10 @@ def main() -> None:
     elif args.full_jsonschema:
         main_contenders.append(JSONSCHEMA)
     tasks += [("main", c, files[main_size], main_size) for c in main_contenders]
+    if main_size != small:
+        v1, export, _ = export_files(files[main_size])
+        rows = sum(1 for _ in v1.open(encoding="utf-8")) - 1
+        tasks += [("exports", OURS_V1_CSV, v1, rows), ("exports", OURS_EXPORT, export, rows)]
     warm_up([task[1] for task in tasks], empty)
     _say(f"start-up, {_short(small)} and {_short(main_size)} records, round-robin")
     tables = measure(tasks, repeats)
@@ -1194,6 +1322,7 @@ def main() -> None:
         at_main=at_main,
         at_large=at_large,
         index_growth_mib=growth,
+        at_exports=tables.get("exports", {}),
         info=info,
     )
     save(results, repeats, args.large_repeats)
