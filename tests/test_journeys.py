@@ -605,3 +605,10 @@ def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert err == f"personal-outcomes journeys: cannot write {target} (No such file or directory)\n"
     assert not target.parent.exists()
+
+
+def test_an_output_in_a_missing_folder_is_refused_before_reading(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "out.csv"
+    code, out, err = cli("journeys", TODAY_ARG, "--output", str(target), "missing.json")
+    assert (code, out) == (2, "")
+    assert err == f"personal-outcomes journeys: cannot write {target} (No such file or directory)\n"

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from personal_outcomes._cli._command import EXIT_INVALID, EXIT_OK, EXIT_USAGE, Command, Streams
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
-from personal_outcomes._cli._tallies import write_out
+from personal_outcomes._cli._tallies import check_folder, write_out
 from personal_outcomes._cli._validate import date
 from personal_outcomes._codes import ERROR, UNREADABLE_FILE
 from personal_outcomes._formats._write import WRITE_FORMATS, write_records
@@ -88,6 +88,7 @@ def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> 
         write_records(left.valid(results), out, args.to)
 
     output = None if args.output == "-" else args.output
+    check_folder(_NAME, output)
     try:
         write_out(_NAME, output, write, streams.stdout)
     except _Unreadable:

@@ -7,7 +7,13 @@ import io
 from typing import TextIO
 
 from personal_outcomes._cli._command import Command, Streams, UsageError
-from personal_outcomes._cli._tallies import count_records, finish, tally_arguments, write_out
+from personal_outcomes._cli._tallies import (
+    check_folder,
+    count_records,
+    finish,
+    tally_arguments,
+    write_out,
+)
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import Grouping, JourneyRow, Journeys, published
 from personal_outcomes.summaries._journeys import refuse_fields
@@ -36,6 +42,7 @@ def _journeys(args: argparse.Namespace, registry: Registry, streams: Streams) ->
         journeys = Journeys(grouping=Grouping(fields=tuple(args.by), period=args.period))
     except ValueError as err:
         raise UsageError(f"{_NAME}: error: {err}\n") from None
+    check_folder(_NAME, args.output)
     run, faults = count_records(_NAME, args, registry, journeys, streams.stderr)
     rows = published(journeys.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
 

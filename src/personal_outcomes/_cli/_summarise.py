@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import io
-import os
-from pathlib import Path
 from typing import TextIO
 
 from personal_outcomes._cli._command import Command, Streams, UsageError
-from personal_outcomes._cli._tallies import count_records, finish, tally_arguments, write_out
+from personal_outcomes._cli._tallies import (
+    check_folder,
+    count_records,
+    finish,
+    tally_arguments,
+    write_out,
+)
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import Grouping, Summary, SummaryRow, published
 from personal_outcomes.summaries._chart import chart_format, check_panels, draw_chart
@@ -48,32 +51,13 @@ def _chart_path(text: str) -> str:
     return text
 
 
-def _check_folder(path: str | None) -> None:
-    """Refuse a file to write in a folder that does not exist, before anything is written.
-
-    The message is the one a failed write gives (as ``journeys`` says it).
-    """
-    if path is None:
-        return
-    folder = Path(os.path.realpath(path)).parent  # of a link's final target
-    if Path(path).is_dir():
-        problem = errno.EISDIR
-    elif not folder.exists():
-        problem = errno.ENOENT
-    elif not folder.is_dir():
-        problem = errno.ENOTDIR
-    else:
-        return
-    raise UsageError(f"{_NAME}: cannot write {path} ({os.strerror(problem)})\n")
-
-
 def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     try:
         summary = Summary(grouping=Grouping(fields=tuple(args.by), period=args.period))
     except ValueError as err:
         raise UsageError(f"{_NAME}: error: {err}\n") from None
     for path in (args.output, args.chart):
-        _check_folder(path)
+        check_folder(_NAME, path)
     run, faults = count_records(_NAME, args, registry, summary, streams.stderr)
     rows = published(summary.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
     if args.chart is not None:

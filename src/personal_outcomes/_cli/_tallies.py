@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from personal_outcomes._cli._command import EXIT_OK, Streams, UsageError
@@ -86,6 +89,25 @@ def count_records(
         message = f"{name}: {len(unreadable)} file(s) could not be read; nothing was written\n"
         raise UsageError("".join(unreadable) + message)
     return run, faults
+
+
+def check_folder(name: str, path: str | None) -> None:
+    """Refuse a file to write in a folder that does not exist, before anything is written.
+
+    The message is the one a failed write gives.
+    """
+    if path is None:
+        return
+    folder = Path(os.path.realpath(path)).parent  # of a link's final target
+    if Path(path).is_dir():
+        problem = errno.EISDIR
+    elif not folder.exists():
+        problem = errno.ENOENT
+    elif not folder.is_dir():
+        problem = errno.ENOTDIR
+    else:
+        return
+    raise UsageError(f"{name}: cannot write {path} ({os.strerror(problem)})\n")
 
 
 def write_out(name: str, path: str | None, write: Callable[[TextIO], None], stdout: TextIO) -> None:
