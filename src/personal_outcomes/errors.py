@@ -127,6 +127,19 @@ class Problem:
     column: int | None = None
 
 
+def _problem_list(source: str, kind: str, problems: tuple[Problem, ...]) -> str:
+    """List every problem of a document with its location, then where its format is."""
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    lines = [f"{source}: not a valid {kind} ({count} {noun}):"]
+    lines.extend(
+        f"  {_where(source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
+        for p in problems
+    )
+    lines.append(f"  See the {kind} format in the documentation.")
+    return "\n".join(lines)
+
+
 @frozen(kw_only=True)
 class InvalidFrameworkError(PersonalOutcomesError):
     """A framework file does not follow the framework file schema or its rules.
@@ -140,15 +153,7 @@ class InvalidFrameworkError(PersonalOutcomesError):
 
     def __str__(self) -> str:
         """List every problem with its location."""
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{self.source}: not a valid framework file ({count} {noun}):"]
-        lines.extend(
-            f"  {_where(self.source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
-            for p in self.problems
-        )
-        lines.append("  See the framework file format in the documentation.")
-        return "\n".join(lines)
+        return _problem_list(self.source, "framework file", self.problems)
 
 
 @frozen(kw_only=True)
@@ -164,15 +169,7 @@ class InvalidProfileError(PersonalOutcomesError):
 
     def __str__(self) -> str:
         """List every problem with its location."""
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{self.source}: not a valid import profile ({count} {noun}):"]
-        lines.extend(
-            f"  {_where(self.source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
-            for p in self.problems
-        )
-        lines.append("  See the import profile format in the documentation.")
-        return "\n".join(lines)
+        return _problem_list(self.source, "import profile", self.problems)
 
 
 @frozen(kw_only=True)
