@@ -20,15 +20,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-# The runtime and the charts extra (matplotlib), for the demo's chart.
-$(VENV)/.installed-charts: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[charts]"
+# The runtime with the charts extra (matplotlib), for the demo's chart, and the excel
+# extra (openpyxl), for the demo's workbook export.
+$(VENV)/.installed-demo: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[charts,excel]"
 	touch $@ $(VENV)/.installed
 
 # The main job on bundled example data. Some example records are wrong on purpose,
 # so `validate` exits 1 (invalid data); any other exit code fails the demo. Then what
-# the valid records show: a summary by team, the journeys, and a chart.
-demo: $(VENV)/.installed-charts
+# the valid records show: a summary by team, the journeys, and a chart. Last, a care
+# system's export (examples/exports/, three faulty rows on purpose) is checked through
+# its import profile, as CSV and as a workbook, and its valid records are converted.
+demo: $(VENV)/.installed-demo
 	$(BIN)/personal-outcomes list
 	$(BIN)/personal-outcomes show adults
 	$(BIN)/personal-outcomes validate examples/records/* || [ $$? -eq 1 ]
@@ -38,6 +41,14 @@ demo: $(VENV)/.installed-charts
 	$(BIN)/personal-outcomes summarise --by context.team --chart build/demo/review-levels.png \
 		--output build/demo/summary.csv --format csv examples/records/*
 	@echo "wrote build/demo/summary.csv and build/demo/review-levels.png"
+	$(BIN)/personal-outcomes validate --profile examples/exports/outcomes-export.profile.yaml \
+		examples/exports/outcomes-export.csv || [ $$? -eq 1 ]
+	$(BIN)/personal-outcomes validate --profile examples/exports/outcomes-export-xlsx.profile.yaml \
+		examples/exports/outcomes-export.xlsx || [ $$? -eq 1 ]
+	$(BIN)/personal-outcomes convert --profile examples/exports/outcomes-export.profile.yaml \
+		examples/exports/outcomes-export.csv --to jsonl --output build/demo/export.jsonl \
+		|| [ $$? -eq 1 ]
+	@echo "wrote build/demo/export.jsonl"
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint typecheck pytest docs
