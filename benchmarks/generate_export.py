@@ -77,9 +77,10 @@ def main() -> None:
         for framework in bundled()
         for outcome in framework.outcomes
     }
-    with source.open(encoding="utf-8", newline="") as given, export.open(
-        "w", encoding="cp1252", errors="replace", newline=""
-    ) as out:
+    with (
+        source.open(encoding="utf-8", newline="") as given,
+        export.open("w", encoding="cp1252", errors="replace", newline="") as out,
+    ):
         reader = csv.DictReader(given)
         writer = csv.writer(out, delimiter=";")
         writer.writerow(COLUMNS.values())

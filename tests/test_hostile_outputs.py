@@ -25,9 +25,9 @@ import pytest
 from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import main, run
-from personal_outcomes.errors import MissingExtraError, PersonalOutcomesError
+from personal_outcomes.errors import MissingExtraError, PersonalOutcomesError, TooManyPanelsError
 from personal_outcomes.summaries import Grouping, draw_chart, summarise
-from personal_outcomes.summaries._chart import MAX_PANELS, TooManyPanelsError
+from personal_outcomes.summaries._chart import MAX_PANELS
 from personal_outcomes.summaries._output import whole_file
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

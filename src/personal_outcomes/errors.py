@@ -38,6 +38,7 @@ __all__ = [
     "Problem",
     "RecordDataError",
     "RecordWriteError",
+    "TooManyPanelsError",
     "UnknownCategoryError",
     "UnknownFormatError",
     "UnknownFrameworkError",
@@ -133,8 +134,7 @@ def _problem_list(source: str, kind: str, problems: tuple[Problem, ...]) -> str:
     noun = "problem" if count == 1 else "problems"
     lines = [f"{source}: not a valid {kind} ({count} {noun}):"]
     lines.extend(
-        f"  {_where(source, p.line, p.column)}: {p.pointer or '/'}: {p.message}"
-        for p in problems
+        f"  {_where(source, p.line, p.column)}: {p.pointer or '/'}: {p.message}" for p in problems
     )
     lines.append(f"  See the {kind} format in the documentation.")
     return "\n".join(lines)
@@ -360,6 +360,21 @@ class DisclosureControlError(PersonalOutcomesError):
         """Say which group, if any, and what is wrong."""
         where = "" if self.group is None else f"group {self.group} (counting from 0) "
         return f"cannot apply disclosure control: {where}{self.problem}"
+
+
+@frozen(kw_only=True)
+class TooManyPanelsError(PersonalOutcomesError, ValueError):
+    """A chart would have more ``panels`` than the ``most`` one chart may have."""
+
+    panels: int
+    most: int
+
+    def __str__(self) -> str:
+        """Say how many panels there would be and what to do."""
+        return (
+            f"the chart would have {self.panels} panels, more than {self.most}: "
+            "group by fewer fields, or summarise a part of the records"
+        )
 
 
 @frozen(kw_only=True)

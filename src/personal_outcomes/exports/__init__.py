@@ -10,15 +10,9 @@ export with every issue at the export's own row and column.
 
 from __future__ import annotations
 
-from personal_outcomes.exports._profile import (
-    FieldMap,
-    Profile,
-    load_profile,
-    parse_profile,
-    profile_problems,
-)
+from personal_outcomes.exports._profile import FieldMap, Profile, load_profile, parse_profile
 
-__all__ = ["FieldMap", "Profile", "load_profile", "parse_profile", "profile_problems"]
+__all__ = ["FieldMap", "Profile", "load_profile", "parse_profile"]
 
 
 def __dir__() -> list[str]:

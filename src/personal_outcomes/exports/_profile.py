@@ -44,9 +44,9 @@ class FieldMap:
     """How one field of the record format is filled from an export.
 
     Either from a ``column`` (by its header name), or a constant ``value``. A
-    column's cells may go through a ``values`` table (keys folded with
-    :func:`value_key`), a ``date_format`` (:meth:`datetime.datetime.strptime`
-    directives; the result is ``YYYY-MM-DD``), or, for ``outcome``, be matched by
+    column's cells may go through a ``values`` table (keys compared with spaces around
+    them and case ignored), a ``date_format`` (``strptime`` directives; the result is
+    ``YYYY-MM-DD``), or, for ``outcome``, be matched by
     ``label`` (the framework's labels and published variants) rather than by id.
     """
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from attrs import frozen
 
-from personal_outcomes.errors import MissingExtraError, PersonalOutcomesError
+from personal_outcomes.errors import MissingExtraError, TooManyPanelsError
 from personal_outcomes.frameworks import Framework, Registry
 from personal_outcomes.summaries._output import shown_group_value, whole_bytes
 from personal_outcomes.summaries._summary import Summary, SummaryRow
@@ -67,28 +67,15 @@ def chart_format(path: str | os.PathLike[str]) -> ChartFormat:
     return found
 
 
-@frozen(kw_only=True)
-class TooManyPanelsError(PersonalOutcomesError, ValueError):
-    """A chart would have more than :data:`MAX_PANELS` panels (``panels`` of them)."""
-
-    panels: int
-
-    def __str__(self) -> str:
-        """Say how many panels there would be and what to do."""
-        return (
-            f"the chart would have {self.panels} panels, more than {MAX_PANELS}: "
-            "group by fewer fields, or summarise a part of the records"
-        )
-
-
 def check_panels(rows: Iterable[SummaryRow]) -> None:
-    """Refuse rows that a chart would draw in more than :data:`MAX_PANELS` panels.
+    """Refuse rows that a chart would draw in more than ``MAX_PANELS`` panels.
 
-    :raises TooManyPanelsError: more than :data:`MAX_PANELS` groups and frameworks.
+    :raises ~personal_outcomes.errors.TooManyPanelsError: more than ``MAX_PANELS``
+        groups and frameworks.
     """
     panels = len({(row.group, row.framework) for row in rows if row.kind == "outcome"})
     if panels > MAX_PANELS:
-        raise TooManyPanelsError(panels=panels)
+        raise TooManyPanelsError(panels=panels, most=MAX_PANELS)
 
 
 @frozen(kw_only=True)
@@ -137,7 +124,7 @@ def draw_chart(
 
     The chart has one panel per group and framework, titled with the framework,
     the group's values and the period (with ``--by period``); at most
-    :data:`MAX_PANELS` (24) panels, as more take minutes to draw: group by fewer
+    ``MAX_PANELS`` (24) panels, as more take minutes to draw: group by fewer
     fields, or summarise a part of the records. Each outcome mentioned
     is one horizontal bar, in the framework's order: its review-stage mentions
     stacked by the level reached, in the order of the framework's review scale,
@@ -165,9 +152,9 @@ def draw_chart(
     Drawing uses matplotlib's non-interactive Agg canvas, never a display.
 
     :raises ValueError: ``path`` ends in neither ``.png`` nor ``.svg``.
-    :raises TooManyPanelsError: the chart would have more than :data:`MAX_PANELS`
-        panels (a :class:`ValueError` too); checked before matplotlib is imported,
-        nothing is written.
+    :raises ~personal_outcomes.errors.TooManyPanelsError: the chart would have more
+        than ``MAX_PANELS`` panels (a :class:`ValueError` too); checked before
+        matplotlib is imported, nothing is written.
     :raises ~personal_outcomes.errors.MissingExtraError: matplotlib is not installed (``pip install
         'personal-outcomes[charts]'``); nothing is written.
     """
