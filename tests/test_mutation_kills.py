@@ -40,7 +40,10 @@ from personal_outcomes.validation._run import Engine
 HEADER = "record_id,framework,person_id,recorded_on,stage,outcome,what_matters"
 BOM = b"\xef\xbb\xbf"
 NOT_READ = "the rest of the file was not read"
-RESAVE = "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)')"
+RESAVE = (
+    "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)'), or "
+    "read it as it is with --encoding cp1252 or utf-16 (or an import profile)"
+)
 WRITE_QUOTES = 'close it, or write each double quote inside a quoted cell as two ("")'
 Issue = tuple[int | None, int | None, int | None, str, str]
 
@@ -100,7 +103,8 @@ def test_an_empty_first_line_is_no_header_with_the_exact_message(tmp_path: Path)
         (b"", ("the file is empty, so it has no header row; the first line must name the "
          "columns (record_id, framework, person_id, ...)")),
         (lines(HEADER.replace(",", ";")), ("the header is a single column, and the file looks "
-         f"semicolon-separated; save it as comma-separated CSV (RFC 4180); {NOT_READ}")),
+         "semicolon-separated; read it with --delimiter ';' (or an import profile), or save it "
+         f"as comma-separated CSV (RFC 4180); {NOT_READ}")),
         (b"record_id,\0\n", ("the first line holds NUL characters (zero bytes), which text "
          "never holds: the file may be UTF-16 without a byte order mark, or not a CSV file at "
          f"all; {RESAVE}; it was not read")),

@@ -128,7 +128,8 @@ _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _BOM: Final = "\ufeff"
 
 _RESAVE_UTF8: Final = (
-    "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)')"
+    "save it as CSV UTF-8 (in Excel: Save As, file type 'CSV UTF-8 (Comma delimited)'), or "
+    "read it as it is with --encoding cp1252 or utf-16 (or an import profile)"
 )
 _NOT_READ: Final = "the rest of the file was not read"
 _WRITE_QUOTES: Final = 'close it, or write each double quote inside a quoted cell as two ("")'
@@ -438,10 +439,11 @@ def _header_names(raw: _Physical) -> list[str] | RawProblem:
             "names on the first line"
         )
     elif len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        kind = "semicolon" if ";" in names[0] else "tab"
+        kind, option = ("semicolon", "';'") if ";" in names[0] else ("tab", "tab")
         message = (
-            f"the header is a single column, and the file looks {kind}-separated; "
-            "save it as comma-separated CSV (RFC 4180)"
+            f"the header is a single column, and the file looks {kind}-separated; read it "
+            f"with --delimiter {option} (or an import profile), or save it as comma-separated "
+            "CSV (RFC 4180)"
         )
     elif len(names) > COLUMN_LIMIT:
         message = (
