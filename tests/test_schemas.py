@@ -16,7 +16,9 @@ from personal_outcomes import bundled
 from personal_outcomes.schemas import (
     BASE_URI,
     FRAMEWORK_SCHEMA_NAME,
+    PROFILE_SCHEMA_NAME,
     framework_file_schema,
+    profile_schema,
     record_schema,
     record_schema_name,
 )
@@ -58,11 +60,25 @@ def test_public_namespace_is_small() -> None:
     assert dir(personal_outcomes.schemas) == [
         "BASE_URI",
         "FRAMEWORK_SCHEMA_NAME",
+        "PROFILE_SCHEMA_NAME",
         "RECORD_SCHEMA_NAME",
         "framework_file_schema",
+        "profile_schema",
         "record_schema",
         "record_schema_name",
     ]
+
+
+def test_the_shipped_profile_schema_is_the_code_s_and_valid() -> None:
+    """The import profile schema: shipped as the code writes it, under the base URI."""
+    text = resources.files("personal_outcomes").joinpath("schemas", PROFILE_SCHEMA_NAME)
+    shipped = json.loads(text.read_text(encoding="utf-8"))
+    assert shipped == profile_schema()
+    jsonschema.Draft202012Validator.check_schema(shipped)
+    assert shipped["$id"] == f"{BASE_URI}schemas/{PROFILE_SCHEMA_NAME}"
+    assert profile_schema("https://example.org/po/")["$id"] == (
+        "https://example.org/po/schemas/profile.schema.json"
+    )
 
 
 def _refs(schema: object) -> list[str]:
