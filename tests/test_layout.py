@@ -334,6 +334,7 @@ def test_error_families() -> None:
         "NotValidError",
         "RecordDataError",
         "RecordWriteError",
+        "TooManyPanelsError",
         "UnknownFormatError",
     ]
     assert [n for n in errors.__all__ if issubclass(getattr(errors, n), errors.InputError)] == [
