@@ -409,15 +409,27 @@ def test_a_failed_conversion_leaves_the_output_as_it_was(tmp_path: Path) -> None
     assert code == 2
     assert _names(target) == ["out.jsonl"]
     assert output.read_text(encoding="utf-8") == "before\n"
-    # A valid record CSV cannot carry (a NUL character): the writer's error, nothing written.
+    # Valid records CSV cannot carry exactly (a NUL character, a contribution's text with
+    # space at an end) are left out, each said where, and the others written.
     nul = tmp_path / "nul.jsonl"
-    nul.write_text(_jsonl([record(notes="a\x00b")]), encoding="utf-8")
+    spaced = {"outcome": "seeing-people", "what_matters": "Pals",
+              "contributions": [{"by": "person", "what": " lead"}]}  # fmt: skip
+    kept = record(record_id="r-3")
+    nul.write_text(
+        _jsonl([record(notes="a\x00b"), record(record_id="r-2", outcomes=[spaced]), kept]),
+        encoding="utf-8",
+    )
     assert cli("convert", TODAY_ARG, str(nul), "--to", "jsonl", "--output", "-")[0] == 0
     code, _, err = cli("convert", TODAY_ARG, str(nul), "--to", "csv", "--output", str(output))
-    assert code == 2
-    assert "NUL" in err
-    assert _names(target) == ["out.jsonl"]
-    assert output.read_text(encoding="utf-8") == "before\n"
+    assert code == 1
+    assert err == (
+        f"{nul}:1: /notes: not-csv: CSV cannot carry a NUL character (U+0000)\n"
+        f"{nul}:2: /outcomes/0/contributions/0/what: not-csv: a contribution's text that starts "
+        "or ends with space cannot be written as CSV, whose reader trims it\n"
+        "3 records: 1 written, 2 left out for errors (not-csv 2)\n"
+    )
+    assert output.read_text(encoding="utf-8").count("r-3") == 1
+    output.write_text("before\n", encoding="utf-8")
     # An unreadable input: exit 2, and no temporary file left behind.
     missing = tmp_path / "missing.jsonl"
     code, _, err = cli("convert", TODAY_ARG, str(missing), "--to", "json", "--output", str(output))

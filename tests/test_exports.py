@@ -135,15 +135,15 @@ REQUIRED = """\
 
 def test_each_fault_of_a_profile_is_located_and_said_plainly() -> None:
     assert _problems("profile: 1\nformat: csv\nsheet: X\nfields:\n" + REQUIRED) == [
-        (3, 8, "/sheet", "'sheet' names a worksheet of an xlsx export; remove it")
+        (3, 1, "/sheet", "'sheet' names a worksheet of an xlsx export; remove it")
     ]
     assert _problems(
         "profile: 1\nformat: xlsx\nencoding: cp1252\ndelimiter: ';'\nfields:\n" + REQUIRED
     ) == [
-        (3, 11, "/encoding", "'encoding' is for csv exports (a workbook says its own); remove it"),
+        (3, 1, "/encoding", "'encoding' is for csv exports (a workbook says its own); remove it"),
         (
             4,
-            12,
+            1,
             "/delimiter",
             "'delimiter' is for csv exports (a workbook says its own); remove it",
         ),
@@ -267,7 +267,7 @@ def test_the_command_line_says_what_is_wrong_with_a_profile(tmp_path: Path) -> N
     assert (code, out) == (2, "")
     assert err == (
         f"personal-outcomes: {path}: not a valid import profile (1 problem):\n"
-        f"  {path}:3:8: /sheet: 'sheet' names a worksheet of an xlsx export; remove it\n"
+        f"  {path}:3:1: /sheet: 'sheet' names a worksheet of an xlsx export; remove it\n"
         "  See the import profile format in the documentation.\n"
     )
     code, _, err = cli("validate", "--profile", str(path), "--encoding", "cp1252", "x.csv")
@@ -364,7 +364,7 @@ def test_a_header_without_a_mapped_column_is_the_file_s_own_fault(tmp_path: Path
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert _issues(_check(empty)) == [
-        (None, 1, None, "", "schema", ("the export has no header row (the profile says it is "
+        (None, 1, None, "", "schema", ("the file has no header row (the profile says it is "
          "row 1); nothing was read")),
     ]  # fmt: skip
 
@@ -432,8 +432,8 @@ def test_text_not_in_the_profile_s_encoding_stops_at_its_line(
         "",
         "parse-error",
         (
-            f"this line is not {encoding} text, the encoding the profile gives; check the "
-            "profile's encoding (utf-8, cp1252 or utf-16); the rest of the file was not read"
+            f"this line is not {encoding} text, the encoding the profile gives; check it "
+            "(utf-8, cp1252 or utf-16); the rest of the file was not read"
         ),
     )
 
@@ -442,8 +442,8 @@ def test_rows_the_csv_module_cannot_read_stop_reading(tmp_path: Path) -> None:
     long_cell = "A-1;C-1;01/03/2026;Review;Seeing people;" + "x" * 131_073 + ";Achieved;N"
     quote = 'A-1;C-1;01/03/2026;Review;Seeing people;"unclosed;Achieved;N'
     advice = (
-        "; check the profile's delimiter and that every double quote is closed; the rest of "
-        "the file was not read"
+        "; check the delimiter the profile gives, and that every double quote is closed; the "
+        "rest of the file was not read"
     )
     cases = [
         (long_cell, f"this row is not valid CSV (a cell longer than 131,072 characters){advice}"),

@@ -65,10 +65,10 @@ def test_profile_data_checked_without_a_file_has_no_places() -> None:
         {"profile": 1, "format": "csv", "header_row": 0, "colour": 1, "fields": fields}
     ) == [
         (
-            "",
+            "/colour",
             (
-                "holds a key that is not allowed here; the keys are delimiter, encoding, fields, "
-                "format, header_row, profile, sheet"
+                "'colour' is not a key of a profile; the keys are profile, format, encoding, "
+                "delimiter, sheet, header_row, fields"
             ),
         ),
         ("/fields/notes", "a column name is at most 200 characters"),
@@ -81,6 +81,10 @@ def test_profile_data_checked_without_a_file_has_no_places() -> None:
         ("/header_row", "must be a whole number")
     ]
     assert _problems({"profile": 1, "format": "csv"}) == [("", "must have 'fields'")]
+    odd = {**FIELDS, "notes": {"column": "Notes", "colour": "red"}}
+    assert _problems({"profile": 1, "format": "csv", "fields": odd}) == [
+        ("/fields/notes", "holds a key that is not allowed here; the keys are column, values")
+    ]
     values = {**FIELDS, "status": {"column": "Result", "values": {"  ": "met"}}}
     assert _problems({"profile": 1, "format": "csv", "fields": values}) == [
         ("/fields/status/values", "must not be empty or only spaces")
@@ -184,3 +188,113 @@ def test_the_public_grouping_of_one_outcome() -> None:
     assert grouping.groups({"context": "not a mapping", "recorded_on": 3}, {}) == (
         (None, None, None, None),
     )
+
+
+def test_a_row_whose_cells_do_not_fit_the_header_is_a_fault(tmp_path: Path) -> None:
+    """An unquoted delimiter shifts the cells: the row is a fault, never read askew."""
+    lines = [
+        HEADER,
+        "r-1,p-1,01/03/2026,Start,Pals,To feel safe, at home,,N",
+        "r-2,p-1,01/03/2026,Start,Pals,x",
+        "r-3,p-1,01/03/2026,Start,Pals,x,,N,,",
+    ]
+    results = _check(tmp_path, lines)
+    assert [(r.line, [i.message for i in r.issues]) for r in results] == [
+        (
+            2,
+            [
+                (
+                    "this row has 9 cells but the header has 8; a cell that holds the "
+                    "delimiter must be in double quotes"
+                )
+            ],
+        ),
+        (
+            3,
+            [
+                (
+                    "this row has 6 cells but the header has 8; a cell that holds the "
+                    "delimiter must be in double quotes"
+                )
+            ],
+        ),
+        (4, []),  # empty cells past the header's end are no fault
+    ]
+
+
+def test_a_row_with_a_nul_character_is_a_fault_and_reading_goes_on(tmp_path: Path) -> None:
+    results = _check(tmp_path, [HEADER, "r-1,p-1,01/03/2026,Start,Pals,a\x00b,,N",
+                                "r-2,p-1,01/03/2026,Start,Pals,x,,N"])  # fmt: skip
+    assert [(r.line, r.valid) for r in results] == [(2, False), (3, True)]
+    assert results[0].issues[0].message == (
+        "this row holds a NUL character (a zero byte), which text never holds; the file may "
+        "be damaged, or in another encoding"
+    )
+
+
+def test_a_mapped_column_twice_in_the_header_is_the_file_s_fault(tmp_path: Path) -> None:
+    (result,) = _check(tmp_path, [HEADER + ",words", "r-1,p-1,01/03/2026,Start,Pals,x,,N,y"])
+    assert (result.index, result.issues[0].message) == (
+        None,
+        (
+            "the header has column 'Words', which the profile maps, more than once (columns 6 and "
+            "9); rename one, so that it is clear which to read; check the profile's column names "
+            "against the export; nothing was read"
+        ),
+    )
+
+
+def test_cells_compare_in_one_unicode_form(tmp_path: Path) -> None:
+    """An accent written as its own mark, or full-width letters, match the table's words."""
+    results = _check(tmp_path, [HEADER, "r-1,p-1,01/03/2026,\uff33tart,Pals,x,,N",
+                                "r-2,p-1,01/03/2026,Start,Pals,x,,\u004e"])  # fmt: skip
+    assert [r.issues for r in results] == [(), ()]
+
+
+def test_the_own_columns_dialect_speaks_of_its_options(tmp_path: Path) -> None:
+    """Read with --encoding/--delimiter, messages name those, not a profile."""
+    path = tmp_path / "records.csv"
+    path.write_bytes(b"record_id;framework\n\x81\n")
+    dialect = Profile(format="csv", encoding="cp1252", delimiter=";", source="options")
+    from personal_outcomes.validation._run import Engine, Run  # noqa: PLC0415
+
+    engine = Engine(Validator().registry, today=TODAY, csv_dialect=dialect)
+    (result,) = engine.scan([path], run=Run(), every=True)
+    assert result.issues[-1].message == (
+        "this line is not cp1252 text, the encoding --encoding/--delimiter gives; check it "
+        "(utf-8, cp1252 or utf-16); the rest of the file was not read"
+    )
+    path.write_bytes(b"")
+    (result,) = engine.scan([path], run=Run(), every=True)
+    assert result.issues[0].message == "the file has no header row; nothing was read"
+
+
+def test_context_names_and_constants_in_a_profile_are_said_plainly() -> None:
+    fields = {**FIELDS, "context.a b": "Team", "framework": {"value": "adults", "values": {}}}
+    assert _problems({"profile": 1, "format": "csv", "fields": fields}) == [
+        (
+            "/fields/context.a b",
+            (
+                "this key is not a context field: after 'context.', a letter, "
+                "then up to 63 letters, digits, '_' or '-'"
+            ),
+        ),
+        (
+            "/fields/framework",
+            "a constant is written {value: TEXT} and takes nothing else (not 'values')",
+        ),
+    ]
+
+
+def test_a_sheet_that_says_it_reaches_the_last_cell_is_read_as_written(tmp_path: Path) -> None:
+    """One stray value in XFD1048576: the rows are read as stored, not padded to that size."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["r-1", "p-1", "01/03/2026", "Start", "Pals", "x", None, "N"])
+    sheet["XFD1048576"] = "stray"
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    results = list(Validator(today=TODAY, profile=_profile(format="xlsx")).iter_validate([path]))
+    assert [(r.line, r.valid) for r in results] == [(2, True), (1048576, False)]

@@ -387,7 +387,7 @@ def test_a_header_missing_mapped_columns_is_one_fault_listing_them(tmp_path: Pat
 def test_a_sheet_shorter_than_its_header_row(tmp_path: Path) -> None:
     path = _book(tmp_path / "book.xlsx", {"Sheet": [["Title"], HEADER]})
     [result] = _validator("header_row: 3\n").iter_validate([path])
-    message = "the export has no header row (the profile says it is row 3); nothing was read"
+    message = "the file has no header row (the profile says it is row 3); nothing was read"
     assert (result.index, _issues(result)) == (None, [(1, None, "", "schema", message)])
 
 
@@ -536,7 +536,7 @@ def test_convert_of_a_clean_workbook_exits_0(tmp_path: Path) -> None:
         "convert", TODAY_ARG, "--profile", str(profile), str(path),
         "--to", "jsonl", "--output", str(output),
     )  # fmt: skip
-    assert (code, out, err) == (0, "", "1 records: 1 written, 0 left out for errors\n")
+    assert (code, out, err) == (0, "", "1 record: 1 written, 0 left out for errors\n")
     assert [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()] == [
         _record(
             record_id="a-1",

@@ -39,7 +39,7 @@ JOURNEY_TABLE = (
     "  unrated  no_review  median_days\n"
     "adults     seeing-people       1    0           0        0                   0"
     "        0          1            -\n"
-    "1 records: 1 included, 0 excluded for errors\n"
+    "1 record: 1 included, 0 excluded for errors\n"
 )
 JOURNEY_CSV = (
     "framework,outcome,starts,met,partly-met,not-met,no-longer-relevant,unrated,"

@@ -135,6 +135,11 @@ def main() -> NoReturn:
     early, 2 when the output cannot be written (a full disk, say), 130 when
     interrupted (Ctrl-C). A file written with ``--output`` is then not written.
     """
+    if sys.stderr is None:  # started with standard error closed (2>&-): say nothing
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115, PTH123 (for the process)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        _say("standard output is closed; give it a file or a pipe")
+        sys.exit(EXIT_USAGE)
     # A name or text the terminal cannot show is escaped, never a traceback.
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):

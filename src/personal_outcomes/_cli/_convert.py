@@ -11,6 +11,8 @@ from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._tallies import check_folder, write_out
 from personal_outcomes._cli._validate import date
 from personal_outcomes._codes import ERROR, UNREADABLE_FILE
+from personal_outcomes._formats import EXTENSIONS
+from personal_outcomes._formats._csv import csv_fault
 from personal_outcomes._formats._write import WRITE_FORMATS, write_records
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
@@ -18,6 +20,8 @@ from personal_outcomes.validation import RecordResult
 from personal_outcomes.validation._run import Engine, Run
 
 _NAME = "personal-outcomes convert"
+#: What a valid record CSV cannot carry exactly is left out under this name.
+_NOT_CSV = "not-csv"
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +50,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 class _Left:
     """What was left out, and why, as the records go by."""
 
-    def __init__(self, stderr: TextIO) -> None:
+    def __init__(self, stderr: TextIO, *, to_csv: bool) -> None:
         self.stderr = stderr
+        self.to_csv = to_csv
         self.records = self.written = self.left_out = 0
         self.codes: dict[str, int] = {}
         self.faults = 0
@@ -62,9 +67,18 @@ class _Left:
                 self.faults += 1
                 continue
             self.records += 1
-            if not errors and isinstance(result.data, Mapping):
-                self.written += 1
-                yield result.data
+            data = result.data
+            if not errors and isinstance(data, Mapping):
+                fault = csv_fault(data) if self.to_csv else None
+                if fault is None:
+                    self.written += 1
+                    yield data
+                    continue
+                pointer, problem = fault
+                where = f"{result.source}:{result.line}" if result.line else result.source
+                self.stderr.write(f"{where}: {pointer}: {_NOT_CSV}: {problem}\n")
+                self.left_out += 1
+                self.codes[_NOT_CSV] = self.codes.get(_NOT_CSV, 0) + 1
                 continue
             self.left_out += 1
             for code in {issue.code for issue in errors} or {"schema"}:
@@ -75,7 +89,7 @@ class _Left:
 def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     engine = Engine(registry, today=args.today, **engine_inputs(args, _NAME)._asdict())
     run = Run()
-    left = _Left(streams.stderr)
+    left = _Left(streams.stderr, to_csv=args.to == "csv")
 
     try:
         engine.plan(args.files, args.input_format)  # every format told before writing
@@ -98,8 +112,19 @@ def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> 
         )
         return EXIT_USAGE
     codes = ", ".join(f"{code} {count}" for code, count in sorted(left.codes.items()))
+    noun = "record" if left.records == 1 else "records"
+    if run.skipped:
+        endings = (
+            ", ".join(sorted(EXTENSIONS))
+            if engine.profile is None
+            else (f".{engine.profile.format}")
+        )
+        streams.stderr.write(
+            f"{run.skipped} other file(s) in the folders given were skipped (only files "
+            f"ending {endings} are read)\n"
+        )
     streams.stderr.write(
-        f"{left.records} records: {left.written} written, {left.left_out} left out for errors"
+        f"{left.records} {noun}: {left.written} written, {left.left_out} left out for errors"
         + (f" ({codes})" if codes else "")
         + "\n"
     )

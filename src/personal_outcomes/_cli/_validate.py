@@ -20,6 +20,7 @@ from personal_outcomes._cli._command import (
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._progress import Progress
 from personal_outcomes._formats import EXTENSIONS
+from personal_outcomes.exports import Profile
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
 from personal_outcomes.validation._parallel import scan_parallel, usable_cores
@@ -168,14 +169,14 @@ def _validate(args: argparse.Namespace, registry: Registry, streams: Streams) ->
     if args.format == "json":
         write_json(report.to_dict(), stdout)
     else:
-        stdout.write(summary(report))
+        stdout.write(summary(report, engine.profile))
     if report.unreadable:
         return EXIT_USAGE
     # A fault of a whole file (an empty file, say) is an error of no record.
     return EXIT_INVALID if report.invalid or report.errors else EXIT_OK
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, profile: Profile | None = None) -> str:
     """Return the closing lines of the text report."""
     noun = "record" if report.records == 1 else "records"
     lines = [
@@ -189,7 +190,7 @@ def summary(report: Report) -> str:
     if report.unreadable:
         lines.append(f"{report.unreadable} file(s) could not be read.")
     if report.skipped:
-        endings = ", ".join(sorted(EXTENSIONS))
+        endings = ", ".join(sorted(EXTENSIONS)) if profile is None else f".{profile.format}"
         lines.append(
             f"{report.skipped} other file(s) in the folders given were skipped "
             f"(only files ending {endings} are read)."

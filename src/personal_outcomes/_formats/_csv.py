@@ -71,7 +71,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from operator import itemgetter
-from typing import BinaryIO, Final, NamedTuple, TextIO, TypeVar
+from typing import BinaryIO, Final, NamedTuple, TextIO, TypeVar, cast
 
 from attrs import frozen
 
@@ -1165,6 +1165,31 @@ def write_csv(
     writer.writerow([*RECORD_COLUMNS, *(CONTEXT_PREFIX + name for name in names), *OUTCOME_COLUMNS])
     for number, record in enumerate(records):
         writer.writerows(_faults_located(number, _record_rows, record, names))
+
+
+def csv_fault(record: Mapping[str, object]) -> tuple[str, str] | None:
+    """Return (pointer, problem) if CSV cannot carry this record exactly, else None.
+
+    What :func:`write_csv` refuses (a NUL character, a ``by`` holding ``:``...), and
+    a contribution whose ``by`` or ``what`` starts or ends with space, which
+    :func:`read_csv` would give back trimmed.
+    """
+    try:
+        _record_rows(record, _context_names(record))
+    except _Fault as fault:
+        return to_pointer(fault.path), fault.problem
+    for number, outcome in enumerate(cast("list[Mapping[str, object]]", record["outcomes"])):
+        items = outcome.get("contributions")
+        for index, item in enumerate(cast("list[Mapping[str, str]]", items or ())):
+            for key in ("by", "what"):
+                text = item.get(key, "")
+                if text != text.strip():
+                    pointer = to_pointer(("outcomes", number, "contributions", index, key))
+                    return pointer, (
+                        "a contribution's text that starts or ends with space cannot be "
+                        "written as CSV, whose reader trims it"
+                    )
+    return None
 
 
 def _faults_located(number: int, function: Callable[..., _T], *args: object) -> _T:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 import jsonschema
 from attrs import field, frozen
@@ -20,6 +22,7 @@ from attrs import field, frozen
 from personal_outcomes._formats._yaml import YAMLDocument, load_one
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
+from personal_outcomes._record_format import CONTEXT_KEY_PATTERN, KEY_LIKE
 from personal_outcomes.errors import InvalidProfileError, Problem, UnreadableFileError
 from personal_outcomes.schemas._profile import MAX_PROFILE_TEXT, PROFILE_FIELDS, profile_schema
 
@@ -31,12 +34,15 @@ _SAMPLE_DATES = (dt.date(2026, 1, 31), dt.date(1999, 12, 2))
 
 
 def value_key(text: str) -> str:
-    """Fold a cell for a value table: spaces around it and case are ignored.
+    """Fold a cell for a value table: spaces around it, case and Unicode forms are ignored.
 
-    >>> value_key("  Partly ACHIEVED ")
-    'partly achieved'
+    Text is compared in Unicode's NFKC form, so an accent written as a separate mark,
+    or a full-width letter, matches the same letter written the usual way.
+
+    >>> value_key("  Partly ACHIEVED "), value_key("Re\u0301view") == value_key("R\u00e9view")
+    ('partly achieved', True)
     """
-    return text.strip().casefold()
+    return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
 @frozen(kw_only=True)
@@ -114,22 +120,19 @@ def _message(error: jsonschema.ValidationError) -> list[tuple[NodePath, str]]:  
             if key in instance
         ]
     if error.validator == "additionalProperties" and path == ("fields",):
-        known = ", ".join(PROFILE_FIELDS)
-        unknown = [
-            key
-            for key in cast("dict[str, object]", instance)
-            if key not in PROFILE_FIELDS and not key.startswith("context.")
-        ]
         return [
-            (
-                ("fields", key),
-                (
-                    f"'{key}' is not a field of the record format; the fields are {known} "
-                    "and context.NAME"
-                ),
-            )
-            for key in unknown
-        ] or [(path, error.message)]
+            (("fields", key), _field_name_message(key))
+            for key in cast("dict[str, object]", instance)
+            if key not in PROFILE_FIELDS and not _CONTEXT_FIELD.fullmatch(key)
+        ]
+    if error.validator == "additionalProperties" and path == ():
+        schema: Any = error.schema
+        known = ", ".join(schema["properties"])
+        return [
+            ((key,), f"{_named(key)} is not a key of a profile; the keys are {known}")
+            for key in cast("dict[str, object]", instance)
+            if key not in schema["properties"]
+        ]
     if error.validator == "required" and path == ("fields",):
         missing = str(error.message).split("'")[1]
         return [(path, f"'{missing}' is required: map it to a column, or give a {{value: ...}}")]
@@ -167,6 +170,30 @@ def _plain(error: jsonschema.ValidationError) -> str:  # noqa: PLR0911
     return "is not allowed here; see the profile format reference"  # pragma: no cover
 
 
+_CONTEXT_FIELD: Final = re.compile(
+    "context\\." + CONTEXT_KEY_PATTERN.removeprefix("^").removesuffix("$")
+)
+
+
+def _field_name_message(key: str) -> str:
+    """Say why a key under ``fields`` names no field of the record format."""
+    if key.startswith("context."):
+        return (
+            f"{_named(key)} is not a context field: after 'context.', a letter, then up to 63 "
+            "letters, digits, '_' or '-'"
+        )
+    known = ", ".join(PROFILE_FIELDS)
+    return (
+        f"{_named(key)} is not a field of the record format; the fields are {known} and "
+        "context.NAME"
+    )
+
+
+def _named(key: str) -> str:
+    """Quote a key that looks like a key; call any other (it may be data) "this key"."""
+    return f"'{key}'" if KEY_LIKE.fullmatch(key) else "this key"
+
+
 def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
     """Say what is wrong with a field's mapping, given the shape its author meant."""
     path = tuple(error.absolute_path)
@@ -189,6 +216,9 @@ def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
         if inner:
             first = min(inner, key=lambda e: len(e.absolute_path))
             return tuple(first.absolute_path), _plain(first)
+    elif isinstance(instance, dict) and "value" in instance and len(instance) > 1:
+        others = ", ".join(f"'{key}'" for key in instance if key != "value")
+        message = f"a constant is written {{value: TEXT}} and takes nothing else (not {others})"
     elif isinstance(instance, dict) and "value" in instance:
         message = "a constant is written {value: TEXT}, with text that is not only spaces"
     return path, message
@@ -197,7 +227,9 @@ def _shape_message(error: jsonschema.ValidationError) -> tuple[NodePath, str]:
 def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
     for error in _validator().iter_errors(data):
         for path, message in _message(error):
-            at_key = len(path) == 2 and path[0] == "fields"  # noqa: PLR2004
+            at_key = (len(path) == 2 and path[0] == "fields") or (  # noqa: PLR2004
+                len(path) == 1 and error.validator in {"additionalProperties", "not"}
+            )
             line, column = _where(document, path, key=at_key)
             yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
 

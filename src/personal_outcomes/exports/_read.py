@@ -18,7 +18,7 @@ from typing import BinaryIO, Final
 
 from attrs import evolve as replace
 
-from personal_outcomes._codes import SCHEMA, UNKNOWN_OUTCOME, IssueCode
+from personal_outcomes._codes import PARSE_ERROR, SCHEMA, UNKNOWN_OUTCOME, IssueCode
 from personal_outcomes._formats._csv import CsvRow, build_record, group_rows, read_header
 from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._pointer import Path
@@ -232,13 +232,11 @@ def _header(
         if row.line < profile.header_row:
             continue
         return [cell_text(cell).strip() for cell in row.cells], row.line
+    where = f" (the profile says it is row {profile.header_row})" if profile.fields else ""
     return RawProblem(
         path=(),
         code=SCHEMA,
-        message=(
-            f"the export has no header row (the profile says it is row {profile.header_row}); "
-            "nothing was read"
-        ),
+        message=f"the file has no header row{where}; nothing was read",
         line=1,
         stops=True,
     )
@@ -259,8 +257,9 @@ def read_export(
     (its columns are the record format's), in the profile's encoding and delimiter.
     """
     del source
+    given_by = "the profile" if profile.fields else "--encoding/--delimiter"
     rows: Iterator[Row | RawProblem] = (
-        csv_rows(stream, profile.encoding, profile.delimiter)
+        csv_rows(stream, profile.encoding, profile.delimiter, given_by=given_by)
         if profile.format == "csv"
         else xlsx_rows(stream, profile.sheet)
     )
@@ -270,23 +269,31 @@ def read_export(
                         problems=(found,))  # fmt: skip
         return
     names, header_line = found
+    width = len(names) if profile.format == "csv" else None  # a sheet's rows vary in length
     if not profile.fields:
-        yield from _records(rows, names, registry, header_line=header_line)
+        yield from _records(rows, names, registry, header_line=header_line, width=width)
         return
-    columns: dict[str, int] = {}
+    columns: dict[str, list[int]] = {}
     for index, name in enumerate(names):
         if name:
-            columns.setdefault(value_key(name), index)
+            columns.setdefault(value_key(name), []).append(index + 1)
     missing = [name for name in profile.columns() if value_key(name) not in columns]
-    if missing:
-        listed = ", ".join(f"'{name}'" for name in missing)
+    twice = [name for name in profile.columns() if len(columns.get(value_key(name), ())) > 1]
+    if missing or twice:
+        if missing:
+            listed = ", ".join(f"'{name}'" for name in missing)
+            message = f"the header has no column {listed}, which the profile maps"
+        else:
+            numbers = " and ".join(map(str, columns[value_key(twice[0])]))
+            message = (
+                f"the header has column '{twice[0]}', which the profile maps, more than once "
+                f"(columns {numbers}); rename one, so that it is clear which to read"
+            )
         problem = RawProblem(
             path=(),
             code=SCHEMA,
-            message=(
-                f"the header has no column {listed}, which the profile maps; check the "
-                "profile's column names against the export; nothing was read"
-            ),
+            message=f"{message}; check the profile's column names against the export; "
+            "nothing was read",
             line=header_line,
             stops=True,
         )
@@ -295,11 +302,13 @@ def read_export(
         return
     fields = [
         _Field(
-            name, mapping, None if mapping.column is None else columns[value_key(mapping.column)]
+            name,
+            mapping,
+            None if mapping.column is None else columns[value_key(mapping.column)][0] - 1,
         )
         for name, mapping in profile.fields.items()
     ]
-    yield from _records(rows, fields, registry, header_line=header_line)
+    yield from _records(rows, fields, registry, header_line=header_line, width=width)
 
 
 def _records(
@@ -308,6 +317,7 @@ def _records(
     registry: Registry,
     *,
     header_line: int,
+    width: int | None,
 ) -> Iterator[RawRecord]:
     """Map the rows and group them into records.
 
@@ -337,9 +347,19 @@ def _records(
         for row in rows:
             if isinstance(row, RawProblem):
                 yield row.line or 0, row, None
-                return
+                if row.stops:
+                    return
+                continue
             cells = row.cells
             key = cells[key_cell] if 0 <= key_cell < len(cells) else None
+            if width is not None and len(cells) != width and not _padded(cells, width):
+                message = (
+                    f"this row has {len(cells)} cells but the header has {width}; a cell "
+                    "that holds the delimiter must be in double quotes"
+                )
+                problem = RawProblem(path=(), code=PARSE_ERROR, message=message, line=row.line)
+                yield row.line, problem, key if type(key) is str and key.strip() else None
+                continue
             if not (type(key) is str and key.strip()) and all(
                 not cell_text(cell).strip() for cell in cells
             ):
@@ -370,6 +390,11 @@ def _records(
 
 
 _DISAGREE: Final = "rows of one record disagree on column '"
+
+
+def _padded(cells: Sequence[object], width: int) -> bool:
+    """Say whether a row longer than the header only has empty cells past its end."""
+    return len(cells) > width and not any(cell_text(cell).strip() for cell in cells[width:])
 
 
 def _at_column(

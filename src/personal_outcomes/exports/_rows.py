@@ -105,8 +105,14 @@ def _utf16_lines(stream: BinaryIO) -> Iterator[str]:
             raise _BadText(number) from None
 
 
-def csv_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[Row | RawProblem]:
-    """Yield the rows of a CSV export; a problem that stops reading ends them."""
+def csv_rows(
+    stream: BinaryIO, encoding: str, delimiter: str, *, given_by: str = "the profile"
+) -> Iterator[Row | RawProblem]:
+    """Yield the rows of a CSV export; a problem that stops reading ends them.
+
+    A row holding a NUL character is a problem of its own (reading goes on).
+    ``given_by`` says where the encoding and delimiter came from, for messages.
+    """
     lines = _utf16_lines(stream) if encoding == "utf-16" else _byte_lines(stream, encoding)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     read = 0
@@ -120,12 +126,23 @@ def csv_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[Row | 
                     "the rest of the file was not read",
                 )
                 return
+            if any("\x00" in cell for cell in cells):
+                yield RawProblem(
+                    path=(),
+                    code=PARSE_ERROR,
+                    message=(
+                        "this row holds a NUL character (a zero byte), which text never holds; "
+                        "the file may be damaged, or in another encoding"
+                    ),
+                    line=start,
+                )
+                continue
             yield Row(start, cells)
     except _BadText as err:
         yield _stop(
             err.line,
-            f"this line is not {encoding} text, the encoding the profile gives; check the "
-            "profile's encoding (utf-8, cp1252 or utf-16); the rest of the file was not read",
+            f"this line is not {encoding} text, the encoding {given_by} gives; check it "
+            "(utf-8, cp1252 or utf-16); the rest of the file was not read",
         )
     except _LongLine as err:
         yield _stop(
@@ -135,8 +152,8 @@ def csv_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[Row | 
     except csv.Error as err:
         yield _stop(
             reader.line_num or 1,
-            f"this row is not valid CSV ({_csv_reason(err)}); check the profile's delimiter "
-            "and that every double quote is closed; the rest of the file was not read",
+            f"this row is not valid CSV ({_csv_reason(err)}); check the delimiter {given_by} "
+            "gives, and that every double quote is closed; the rest of the file was not read",
         )
 
 
@@ -174,6 +191,9 @@ def xlsx_rows(stream: BinaryIO, sheet: str | None) -> Iterator[Row | RawProblem]
                 "profile's sheet (names are exact)",
             )
             return
+        # A sheet's stated size may reach XFD1048576 for one stray cell: read its rows as
+        # they are written, not padded to that size.
+        worksheet.reset_dimensions()
         number = 0
         cells = worksheet.iter_rows(values_only=True)
         while True:

@@ -254,8 +254,9 @@ def write_journeys_table(rows: Sequence[JourneyRow], fields: Sequence[str], out:
 def counts_line(records: int, included: int, excluded_by_code: dict[str, int]) -> str:
     """Return the closing line of a table: records read, included, and excluded by code."""
     codes = ", ".join(f"{code} {count}" for code, count in sorted(excluded_by_code.items()))
+    noun = "record" if records == 1 else "records"
     return (
-        f"{records} records: {included} included, {records - included} excluded for errors"
+        f"{records} {noun}: {included} included, {records - included} excluded for errors"
         + (f" ({codes})" if codes else "")
         + "\n"
     )
