@@ -26,6 +26,7 @@ from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import _tallies, run
 from personal_outcomes.summaries import Grouping, journeys, summarise
 from personal_outcomes.validation import _parallel
+from personal_outcomes.validation._run import Engine
 from strategies import mutated_records, records
 
 VALIDATOR = Validator(today=TODAY)
@@ -171,3 +172,22 @@ def test_more_jobs_than_cores_is_noted(tmp_path: Path, monkeypatch: pytest.Monke
             f"personal-outcomes {command}: note: --jobs 5 is more than the 1 processor "
             "core(s) this command may use; using 1\n"
         )
+
+
+def test_clean_records_of_any_mapping_are_counted_as_dicts_are() -> None:
+    """add_clean takes a dict, another mapping, or the fast path's decoded record alike."""
+    from types import MappingProxyType  # noqa: PLC0415
+
+    review = {"outcome": "seeing-people", "what_matters": "My pals", "status": "met"}
+    data = record(stage="review", context={"team": "north"}, outcomes=[review])
+    line = json.dumps(data).encode()
+    engine = Engine(VALIDATOR.registry, today=TODAY)
+    for grouping in (Grouping(), Grouping(fields=("context.team", "period"))):
+        counted = [summarise([], grouping=grouping) for _ in range(3)]
+        counted[0].add_clean(data)
+        counted[1].add_clean(MappingProxyType(data))
+        counted[2].add_clean(engine.line_proof(line))
+        first = counted[0].to_dict(VALIDATOR.registry)
+        assert [c.to_dict(VALIDATOR.registry) for c in counted] == [first] * 3
+        (row, *_) = counted[0].rows(VALIDATOR.registry)
+        assert (row.mentions, dict(row.levels)["met"]) == (1, 1)

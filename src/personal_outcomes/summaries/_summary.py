@@ -159,41 +159,51 @@ class Summary(Tally):
         The JSON Lines fast path's decoded records, the bulk of a large input, are
         counted here directly, without the plain values every other record goes through.
         """
-        if isinstance(record, dict) or not hasattr(record, "outcomes"):
-            super().add_clean(record)
-            return
         grouping = self.grouping
-        if grouping.fields and "perspective" in grouping.fields:
-            super().add_clean(record)  # a group per outcome: the general way
+        fields = grouping.fields
+        if type(record) is dict or (fields and "perspective" in fields):
+            super().add_clean(record)  # a dict, or a group per outcome: the general way
+            return
+        proven: Any = record  # a struct: its fields are attributes, absent ones not text
+        try:
+            outcomes = proven.outcomes
+        except AttributeError:  # another kind of mapping
+            super().add_clean(record)
             return
         object.__setattr__(self, "records", self.records + 1)
         object.__setattr__(self, "included", self.included + 1)
-        proven: Any = record  # a struct: its fields are attributes, absent ones not text
         stage = proven.stage
-        if grouping.fields:
+        if fields:
             context = proven.context
-            values = grouping.record_values(
-                stage, proven.recorded_on, context if type(context) is dict else None
+            group = tuple(
+                grouping.record_values(
+                    stage, proven.recorded_on, context if type(context) is dict else None
+                )
             )
-            key = (tuple(values), proven.framework)
         else:
-            key = ((), proven.framework)
+            group = ()
+        key = (group, proven.framework)
         tables = self._cells
         table = tables.get(key)
         if table is None:
             table = tables[key] = {}
         person = proven.person_id
-        review = stage == REVIEW_STAGE
-        for outcome in proven.outcomes:
-            outcome_id = outcome.outcome
-            cell = table.get(outcome_id)
+        if stage != REVIEW_STAGE:
+            for outcome in outcomes:
+                cell = table.get(outcome.outcome)
+                if cell is None:
+                    cell = table[outcome.outcome] = _Cell()
+                cell.mentions += 1
+                cell.persons.add(person)
+            return
+        for outcome in outcomes:  # a clean record at review has a level for every outcome
+            cell = table.get(outcome.outcome)
             if cell is None:
-                cell = table[outcome_id] = _Cell()
+                cell = table[outcome.outcome] = _Cell()
             cell.mentions += 1
             cell.persons.add(person)
-            if review:  # a clean record at review has a level for every outcome
-                levels = cell.levels
-                levels[outcome.status] = levels.get(outcome.status, 0) + 1
+            levels = cell.levels
+            levels[outcome.status] = levels.get(outcome.status, 0) + 1
 
     def _merge(self, other: Summary) -> None:
         tables = self._cells
