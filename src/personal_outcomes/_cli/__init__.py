@@ -16,6 +16,7 @@ from typing import NoReturn, TextIO
 
 from personal_outcomes._cli import (
     _convert,
+    _export,
     _journeys,
     _list,
     _schema,
@@ -45,6 +46,7 @@ COMMANDS: tuple[Command, ...] = (
     _journeys.COMMAND,
     _convert.COMMAND,
     _schema.COMMAND,
+    _export.COMMAND,
 )
 
 _FRAMEWORK_DIR_HELP = "also load the framework files (*.yaml, *.yml) in DIR"

@@ -154,7 +154,7 @@ class Summary(Tally):
                     levels[status] = levels.get(status, 0) + 1
 
     def add_clean(self, record: object) -> None:
-        """Count one record the checker proved clean (see :meth:`Tally.add_clean`).
+        """Count one record the checker proved clean, as :meth:`add` counts a result.
 
         The JSON Lines fast path's decoded records, the bulk of a large input, are
         counted here directly, without the plain values every other record goes through.
