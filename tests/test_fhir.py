@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.valueset import ValueSet
 
+from factories import TODAY_ARG, record
 from personal_outcomes import Framework, bundled
 from personal_outcomes._cli import run
 from personal_outcomes.frameworks._registry import parse_framework
-from personal_outcomes.interop import codesystem, fhir_url, valueset
+from personal_outcomes.interop import codesystem, fhir_url, goal_id, goals_bundle, valueset
 
 REGISTRY = bundled()
 EXAMPLE = parse_framework(
@@ -146,3 +148,90 @@ def test_the_command_prints_the_resources() -> None:
         ),
     )
     assert cli("export", "goals", "adults")[0] == 2  # not a kind (yet)
+
+
+# ---- Goals of recorded outcomes -----------------------------------------------------------
+
+
+def _o(outcome: str, **fields: Any) -> dict[str, Any]:
+    return {"outcome": outcome, "what_matters": f"About {outcome}", **fields}
+
+
+# Stage and review level -> lifecycleStatus and achievementStatus, by hand.
+GOAL_TABLE = [
+    ("assessment", None, "proposed", None),
+    ("support-planning", None, "active", None),
+    ("review", "met", "completed", "achieved"),
+    ("review", "partly-met", "active", "improving"),
+    ("review", "not-met", "active", "not-achieved"),
+    ("review", "no-longer-relevant", "cancelled", None),
+    ("review", None, "active", None),
+]
+
+
+def test_goals_follow_the_mapping_table_and_are_valid_fhir() -> None:
+    records = []
+    for number, (stage, status, _, _) in enumerate(GOAL_TABLE):
+        fields = {"status": status} if status else {}
+        records.append(
+            record(record_id=f"r-{number}", stage=stage, recorded_on=f"2026-0{number + 1}-01",
+                   outcomes=[_o("seeing-people", **fields)])
+        )  # fmt: skip
+    bundle: dict[str, Any] = goals_bundle(records, REGISTRY)
+    Bundle.model_validate(bundle)
+    goals = [entry["resource"] for entry in bundle["entry"]]
+    assert [
+        (g["lifecycleStatus"], g.get("achievementStatus", {}).get("coding", [{}])[0].get("code"))
+        for g in goals
+    ] == [(lifecycle, achieved) for _, _, lifecycle, achieved in GOAL_TABLE]
+    # The start: the earliest assessment or support planning of the person naming it.
+    assert {g["startDate"] for g in goals} == {"2026-01-01"}
+    assert goals[0]["subject"] == {
+        "identifier": {"system": "https://w3id.org/personal-outcomes/fhir/person-id",
+                       "value": "p-1"}
+    }  # fmt: skip
+    assert goals[0]["description"] == {
+        "coding": [{"system": "https://w3id.org/personal-outcomes/fhir/CodeSystem/adults",
+                    "version": "1.1.0", "code": "seeing-people", "display": "Seeing people"}],
+        "text": "About seeing-people",
+    }  # fmt: skip
+    assert [g["id"] for g in goals] == [goal_id(f"r-{n}", 0) for n in range(len(GOAL_TABLE))]
+
+
+def test_goals_carry_contributions_as_notes_and_repeat_no_id() -> None:
+    contributions = [{"by": "person", "what": "Ring Jo"}, {"by": "services", "what": "Lifts"}]
+    data = record(outcomes=[_o("seeing-people", contributions=contributions),
+                            _o("seeing-people", what_matters="Church")])  # fmt: skip
+    review_only = record(record_id="r-2", person_id="p-9", stage="review",
+                         outcomes=[_o("feeling-safe", status="met")])  # fmt: skip
+    bundle: dict[str, Any] = goals_bundle([data, review_only], REGISTRY, base_uri="https://e.org/")
+    Bundle.model_validate(bundle)
+    first, second, third = (entry["resource"] for entry in bundle["entry"])
+    assert first["note"] == [{"text": "person: Ring Jo"}, {"text": "services: Lifts"}]
+    assert "note" not in second
+    assert first["id"] != second["id"]  # one outcome twice in a record: two Goals
+    assert "startDate" not in third  # a review with no start among the records
+    assert bundle["entry"][0]["fullUrl"] == f"https://e.org/fhir/Goal/{first['id']}"
+
+
+def test_the_goals_command(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    bad = record(record_id="r-2", outcomes=[_o("no-such-outcome")])
+    path.write_text(json.dumps(record()) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    code, out, err = cli("export", "goals", TODAY_ARG, str(path))
+    assert code == 1
+    assert len(json.loads(out)["entry"]) == 1
+    assert err.splitlines()[-1] == "personal-outcomes export: 1 record(s) with errors were left out"
+    assert "unknown-outcome" in err
+    code, out, err = cli("export", "goals", TODAY_ARG, str(tmp_path / "missing.jsonl"))
+    assert (code, out) == (2, "")
+    assert err.endswith("personal-outcomes export: a file could not be read; nothing was written\n")
+    code, out, _ = cli("export", "goals", TODAY_ARG, "examples/records/reviews.jsonl")
+    assert code == 0
+    Bundle.model_validate(json.loads(out))
+    code, _, err = cli("export", "codesystem", "adults", "carers")
+    assert (code, err) == (2, "personal-outcomes export: error: codesystem takes one FRAMEWORK\n")
+    assert cli("export", "goals", "x.txt")[0] == 2
+    older = record(framework_version="1.0.0")
+    goals = goals_bundle([older], REGISTRY)
+    assert goals["entry"][0]["resource"]["description"]["coding"][0]["version"] == "1.1.0"  # type: ignore[index]

@@ -10,10 +10,12 @@ are under the project's one base URI.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from personal_outcomes._uris import BASE_URI
-from personal_outcomes.frameworks import Framework
+from personal_outcomes.frameworks import Framework, Registry
 
 #: The FHIR version these resources follow.
 FHIR_VERSION: Final = "4.0.1"
@@ -173,3 +175,110 @@ def valueset(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, obj
             ]
         },
     }
+
+
+#: Where a Goal's lifecycle stands, by the record's stage (and, at review, its level).
+LIFECYCLE: Final = {"assessment": "proposed", "support-planning": "active"}
+#: A review level's lifecycle status; any other level (not-met, partly-met) is ``active``.
+REVIEW_LIFECYCLE: Final = {"met": "completed", "no-longer-relevant": "cancelled"}
+#: A review level's achievement status; a level not listed gives none.
+ACHIEVEMENT: Final = {"met": "achieved", "partly-met": "improving", "not-met": "not-achieved"}
+_ACHIEVEMENT_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+#: The default identifier system of the persons (Patients) Goals are about.
+PATIENT_SYSTEM: Final = BASE_URI + "fhir/person-id"
+
+
+def goal_id(record_id: str, position: int) -> str:
+    """Return a Goal's stable id: a hash of its record's id and the outcome's place in it.
+
+    An outcome id may appear twice in one record, so the place, not the id, tells them
+    apart. The id fits FHIR's id pattern (letters, digits, '-' and '.', at most 64) and
+    says nothing of the record.
+
+    >>> goal_id("ab-2026-000123", 0)
+    'po-bfd1aa71cc631adcf0309838ea5bb966b44e1b86'
+    """
+    digest = hashlib.sha256(f"{record_id}\x00{position}".encode()).hexdigest()
+    return f"po-{digest[:40]}"
+
+
+def goals_bundle(
+    records: Iterable[Mapping[str, object]],
+    registry: Registry,
+    *,
+    base_uri: str = BASE_URI,
+    patient_system: str = PATIENT_SYSTEM,
+) -> dict[str, object]:
+    """Return one FHIR R4 Bundle (``collection``) of a Goal per recorded outcome.
+
+    ``records`` are valid records (their data). Each Goal: ``description`` coded from the
+    framework's CodeSystem, with the person's own words as its text; ``subject`` the person
+    by identifier (``patient_system``, ``person_id``), never by name; ``startDate`` the date
+    of the outcome's start (the earliest assessment or support-planning record of the person
+    and framework naming it, as :class:`~personal_outcomes.summaries.Journeys` finds it), or
+    none if no such record is among ``records``; ``lifecycleStatus`` and
+    ``achievementStatus`` by stage and review level (see the mapping table in the docs);
+    contributions as notes. Records are held in memory to find the starts.
+    """
+    held = list(records)
+    starts: dict[tuple[object, object, object], str] = {}
+    for data in held:
+        if data["stage"] == "review":
+            continue
+        for outcome in _outcomes(data):
+            key = (data["person_id"], data["framework"], outcome["outcome"])
+            day = str(data["recorded_on"])[:10]
+            if key not in starts or day < starts[key]:
+                starts[key] = day
+    entries: list[dict[str, object]] = []
+    for data in held:
+        framework_id, version = str(data["framework"]), data.get("framework_version")
+        known = version in registry.versions(framework_id)
+        framework = registry.get(framework_id, str(version) if known else None)
+        labels = {outcome.id: outcome.label for outcome in framework.outcomes}
+        stage = str(data["stage"])
+        for position, outcome in enumerate(_outcomes(data)):
+            identifier = goal_id(str(data["record_id"]), position)
+            code = str(outcome["outcome"])
+            status = outcome.get("status")
+            goal: dict[str, object] = {
+                "resourceType": "Goal",
+                "id": identifier,
+                "lifecycleStatus": (
+                    REVIEW_LIFECYCLE.get(str(status), "active")
+                    if stage == "review"
+                    else LIFECYCLE[stage]
+                ),
+            }
+            achieved = ACHIEVEMENT.get(str(status)) if stage == "review" else None
+            if achieved is not None:
+                goal["achievementStatus"] = {
+                    "coding": [{"system": _ACHIEVEMENT_SYSTEM, "code": achieved}]
+                }
+            coding = {
+                "system": fhir_url("CodeSystem", framework.id, base_uri),
+                "version": framework.version,
+                "code": code,
+            }
+            if code in labels:
+                coding["display"] = labels[code]
+            goal["description"] = {"coding": [coding], "text": outcome["what_matters"]}
+            goal["subject"] = {"identifier": {"system": patient_system, "value": data["person_id"]}}
+            start = starts.get((data["person_id"], data["framework"], code))
+            if start is not None:
+                goal["startDate"] = start
+            notes = [
+                {"text": f"{item['by']}: {item['what']}"}
+                for item in outcome.get("contributions", ())  # type: ignore[attr-defined]
+            ]
+            if notes:
+                goal["note"] = notes
+            entries.append(
+                {"fullUrl": f"{base_uri.rstrip('/')}/fhir/Goal/{identifier}", "resource": goal}
+            )
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _outcomes(data: Mapping[str, object]) -> list[Mapping[str, object]]:
+    outcomes: list[Mapping[str, object]] = data["outcomes"]  # type: ignore[assignment]
+    return outcomes
