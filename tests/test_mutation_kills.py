@@ -1049,3 +1049,56 @@ def test_the_context_key_cache_holds_at_most_its_limit(monkeypatch: pytest.Monke
     texts = [json.dumps(record(context={key: "x"})).encode() for key in ("team", "area", "ward")]
     assert [line_check(text) for text in texts * 2] == ["r-1"] * 6
     assert checked == ["team", "area", "ward", "ward"]
+
+
+# --- _record: a record with context and notes keeps both, context first ----------------------
+
+
+def test_a_csv_record_with_context_and_notes_keeps_both_in_the_format_s_order() -> None:
+    text = (
+        "record_id,framework,person_id,recorded_on,stage,notes,context.team,outcome,what_matters\n"
+        "r-1,adults,p-1,2026-03-01,assessment,A note,north,seeing-people,Friends\n"
+        "r-2,adults,p-1,2026-03-01,assessment,Another,,seeing-people,Friends\n"
+    )
+    first, second = (raw.data for raw in read_csv(io.BytesIO(text.encode()), "x.csv"))
+    assert isinstance(first, dict)
+    assert isinstance(second, dict)
+    assert list(first) == [
+        "record_id", "framework", "person_id", "recorded_on", "stage", "context", "notes",
+        "outcomes",
+    ]  # fmt: skip
+    assert (first["notes"], first["context"]) == ("A note", {"team": "north"})
+    assert list(second)[-2:] == ["notes", "outcomes"]
+    assert second["notes"] == "Another"
+
+
+# --- csv_fault: what CSV cannot carry exactly --------------------------------------------------
+
+
+def test_csv_fault_names_each_thing_csv_cannot_carry() -> None:
+    from personal_outcomes._formats._csv import csv_fault  # noqa: PLC0415
+
+    spaced = outcome_record(contributions=[{"by": "person", "what": "Ring Jo"},
+                                           {"by": "services", "what": "Lifts "}])  # fmt: skip
+    assert csv_fault(spaced) == (
+        "/outcomes/0/contributions/1/what",
+        (
+            "a contribution's text that starts or ends with space cannot be written as CSV, "
+            "whose reader trims it"
+        ),
+    )
+    second = record(outcomes=[{"outcome": "seeing-people", "what_matters": "x"},
+                              {"outcome": "feeling-safe", "what_matters": "y",
+                               "contributions": [{"by": " person", "what": "Ring"}]}])  # fmt: skip
+    assert csv_fault(second) == (
+        "/outcomes/1/contributions/0/by",
+        (
+            "a contribution's text that starts or ends with space cannot be written as CSV, "
+            "whose reader trims it"
+        ),
+    )
+    assert csv_fault(record(notes="a\x00b")) == (
+        "/notes",
+        "CSV cannot carry a NUL character (U+0000)",
+    )
+    assert csv_fault(outcome_record(contributions=[{"by": "person", "what": "Ring Jo"}])) is None
