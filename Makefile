@@ -49,6 +49,9 @@ demo: $(VENV)/.installed-demo
 		examples/exports/outcomes-export.csv --to jsonl --output build/demo/export.jsonl \
 		|| [ $$? -eq 1 ]
 	@echo "wrote build/demo/export.jsonl"
+	$(BIN)/personal-outcomes export codesystem adults > build/demo/adults.codesystem.json
+	$(BIN)/personal-outcomes export goals examples/records/reviews.jsonl > build/demo/goals.json
+	@echo "wrote build/demo/adults.codesystem.json and build/demo/goals.json (FHIR R4)"
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint typecheck pytest docs
