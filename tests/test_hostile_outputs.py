@@ -24,7 +24,7 @@ import pytest
 
 from factories import TODAY, TODAY_ARG, record
 from personal_outcomes import Validator, bundled
-from personal_outcomes._cli import main, run
+from personal_outcomes._cli import _summarise, main, run
 from personal_outcomes.errors import MissingExtraError, PersonalOutcomesError, TooManyPanelsError
 from personal_outcomes.summaries import Grouping, draw_chart, summarise
 from personal_outcomes.summaries._chart import MAX_PANELS
@@ -314,7 +314,8 @@ def test_an_interrupt_leaves_no_half_written_file(
         args[-1].write("half a table")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("personal_outcomes._cli._summarise.write_table", interrupted)
+    csv_writer, markdown_writer, _ = _summarise._WRITERS
+    monkeypatch.setattr(_summarise, "_WRITERS", (csv_writer, markdown_writer, interrupted))
     stdout = io.StringIO()
     code, err = _main(monkeypatch, stdout, "summarise", TODAY_ARG, "--output", str(output), records)
     assert (code, err, stdout.getvalue()) == (130, "personal-outcomes: interrupted\n", "")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import io
-from typing import TextIO
+from typing import Final, TextIO
 
 from personal_outcomes._cli._command import Command, Streams, UsageError
 from personal_outcomes._cli._tallies import (
@@ -13,18 +12,18 @@ from personal_outcomes._cli._tallies import (
     finish,
     tally_arguments,
     write_out,
+    write_tally,
 )
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.summaries import Grouping, JourneyRow, Journeys, published
+from personal_outcomes.summaries import Grouping, Journeys, published
 from personal_outcomes.summaries._journeys import refuse_fields
 from personal_outcomes.summaries._output import (
-    counts_line,
     write_journeys_csv,
     write_journeys_markdown,
     write_journeys_table,
-    write_json,
 )
 
+_WRITERS: Final = (write_journeys_csv, write_journeys_markdown, write_journeys_table)
 _NAME = "personal-outcomes journeys"
 
 
@@ -47,28 +46,10 @@ def _journeys(args: argparse.Namespace, registry: Registry, streams: Streams) ->
     rows = published(journeys.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
 
     def write(out: TextIO) -> None:
-        _write(journeys, rows, registry, args.format, out)
+        write_tally(journeys, rows, registry, args.format, out, writers=_WRITERS)
 
     write_out(_NAME, args.output, write, streams.stdout)
     return finish(_NAME, run, faults, streams)
-
-
-def _write(
-    journeys: Journeys, rows: list[JourneyRow], registry: Registry, output: str, out: TextIO
-) -> None:
-    fields = journeys.grouping.fields
-    if output == "json":
-        write_json(journeys.to_dict(registry, rows), out)
-        return
-    text = io.StringIO()
-    if output == "csv":
-        write_journeys_csv(rows, fields, text)
-    elif output == "markdown":
-        write_journeys_markdown(rows, fields, text)
-    else:
-        write_journeys_table(rows, fields, text)
-        text.write(counts_line(journeys.records, journeys.included, journeys.excluded_by_code))
-    out.write(text.getvalue())
 
 
 COMMAND = Command(

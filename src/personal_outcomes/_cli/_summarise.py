@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import io
-from typing import TextIO
+from typing import Final, TextIO
 
 from personal_outcomes._cli._command import Command, Streams, UsageError
 from personal_outcomes._cli._tallies import (
@@ -13,18 +12,18 @@ from personal_outcomes._cli._tallies import (
     finish,
     tally_arguments,
     write_out,
+    write_tally,
 )
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.summaries import Grouping, Summary, SummaryRow, published
+from personal_outcomes.summaries import Grouping, Summary, published
 from personal_outcomes.summaries._chart import chart_format, check_panels, draw_chart
 from personal_outcomes.summaries._output import (
-    counts_line,
     write_csv,
-    write_json,
     write_markdown,
     write_table,
 )
 
+_WRITERS: Final = (write_csv, write_markdown, write_table)
 _NAME = "personal-outcomes summarise"
 
 
@@ -64,7 +63,7 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
         check_panels(rows)  # TooManyPanelsError: exit 2, before anything is written
 
     def write(out: TextIO) -> None:
-        _write(summary, rows, registry, args.format, out)
+        write_tally(summary, rows, registry, args.format, out, writers=_WRITERS)
 
     write_out(_NAME, args.output, write, streams.stdout)
     if args.chart is not None:
@@ -74,24 +73,6 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
             reason = err.strerror or type(err).__name__
             raise UsageError(f"{_NAME}: cannot write {args.chart} ({reason})\n") from None
     return finish(_NAME, run, faults, streams)
-
-
-def _write(
-    summary: Summary, rows: list[SummaryRow], registry: Registry, output: str, out: TextIO
-) -> None:
-    fields = summary.grouping.fields
-    if output == "json":
-        write_json(summary.to_dict(registry, rows), out)
-        return
-    text = io.StringIO()
-    if output == "csv":
-        write_csv(rows, fields, text)
-    elif output == "markdown":
-        write_markdown(rows, fields, text)
-    else:
-        write_table(rows, fields, text)
-        text.write(counts_line(summary.records, summary.included, summary.excluded_by_code))
-    out.write(text.getvalue())
 
 
 COMMAND = Command(

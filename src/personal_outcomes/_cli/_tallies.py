@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from personal_outcomes._cli._command import EXIT_OK, Streams, UsageError
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
@@ -15,8 +16,8 @@ from personal_outcomes._cli._validate import positive, today_and_jobs
 from personal_outcomes._codes import UNREADABLE_FILE
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.summaries import PERIODS
-from personal_outcomes.summaries._output import OUTPUT_FORMATS, whole_file
+from personal_outcomes.summaries import PERIODS, JourneyRow, Journeys, Summary, SummaryRow
+from personal_outcomes.summaries._output import OUTPUT_FORMATS, counts_line, whole_file, write_json
 from personal_outcomes.validation._parallel import Accumulator, scan_parallel, usable_cores
 from personal_outcomes.validation._run import Engine, Run
 
@@ -89,6 +90,40 @@ def count_records(
         message = f"{name}: {len(unreadable)} file(s) could not be read; nothing was written\n"
         raise UsageError("".join(unreadable) + message)
     return run, faults
+
+
+#: Writes rows as text: the rows, the grouping fields, the stream.
+RowWriter = Callable[[Any, Sequence[str], TextIO], None]
+
+
+def write_tally(
+    tally: Summary | Journeys,
+    rows: Sequence[SummaryRow] | Sequence[JourneyRow],
+    registry: Registry,
+    output: str,
+    out: TextIO,
+    *,
+    writers: tuple[RowWriter, RowWriter, RowWriter],
+) -> None:
+    """Write a summary's or journeys' rows in a format: JSON, or CSV, Markdown, a table.
+
+    ``writers`` are the CSV, Markdown and table writers of the rows' kind; the table
+    ends with the line of record counts.
+    """
+    fields = tally.grouping.fields
+    if output == "json":
+        write_json(tally.to_dict(registry, rows), out)  # type: ignore[arg-type]
+        return
+    csv_writer, markdown_writer, table_writer = writers
+    text = io.StringIO()
+    if output == "csv":
+        csv_writer(rows, fields, text)
+    elif output == "markdown":
+        markdown_writer(rows, fields, text)
+    else:
+        table_writer(rows, fields, text)
+        text.write(counts_line(tally.records, tally.included, tally.excluded_by_code))
+    out.write(text.getvalue())
 
 
 def check_folder(name: str, path: str | None) -> None:
