@@ -235,3 +235,59 @@ def test_the_goals_command(tmp_path: Path) -> None:
     older = record(framework_version="1.0.0")
     goals = goals_bundle([older], REGISTRY)
     assert goals["entry"][0]["resource"]["description"]["coding"][0]["version"] == "1.1.0"  # type: ignore[index]
+
+
+# perspective -> expressedBy, by hand ("agreed" names no one).
+EXPRESSED_BY_TABLE = {
+    "person": {"type": "Patient",
+               "identifier": {"system": "https://w3id.org/personal-outcomes/fhir/person-id",
+                              "value": "p-1"}},
+    "family": {"type": "RelatedPerson", "display": "A family member"},
+    "representative": {"type": "RelatedPerson",
+                       "display": "A representative (welfare guardian or attorney)"},
+    "practitioner": {"type": "Practitioner", "display": "A practitioner"},
+    "agreed": None,
+    None: None,
+}  # fmt: skip
+
+
+def test_goals_carry_whose_view_why_the_date_and_the_reason() -> None:
+    outcomes = [
+        _o("improved-mobility", **({"perspective": p} if p else {})) for p in EXPRESSED_BY_TABLE
+    ]
+    planning = record(recorded_on="2026-02-03", outcomes=outcomes)
+    review = record(
+        record_id="r-2", stage="review", recorded_on="2026-05-04",
+        outcomes=[_o("improved-mobility", status="partly-met", status_note="Stairs still hard",
+                     why_it_matters="To get to the shop", contributions=[
+                         {"by": "family-and-friends", "what": "Walk with me"}])],
+    )  # fmt: skip
+    bundle: dict[str, Any] = goals_bundle([planning, review], REGISTRY)
+    Bundle.model_validate(bundle)
+    goals = [entry["resource"] for entry in bundle["entry"]]
+    assert [g.get("expressedBy") for g in goals[:-1]] == list(EXPRESSED_BY_TABLE.values())
+    assert [g["statusDate"] for g in goals] == ["2026-02-03"] * 6 + ["2026-05-04"]
+    assert ["statusReason" in g for g in goals] == [False] * 6 + [True]
+    last = goals[-1]
+    assert last["statusReason"] == "Stairs still hard"
+    assert last["note"] == [
+        {"text": "Why it matters: To get to the shop"},
+        {"text": "family-and-friends: Walk with me"},
+    ]
+    assert last["category"] == [
+        {"coding": [{"system": "https://w3id.org/personal-outcomes/fhir/CodeSystem/adults",
+                     "version": "1.1.0", "code": "change", "display": "Change"}]}
+    ]  # fmt: skip
+    assert {g["startDate"] for g in goals} == {"2026-02-03"}
+    assert all("note" not in g for g in goals[:-1])
+
+
+def test_a_goal_of_an_unknown_outcome_keeps_its_code_without_a_display() -> None:
+    # goals_bundle takes valid records; given an unknown outcome id it codes it as given.
+    bundle: dict[str, Any] = goals_bundle([record(outcomes=[_o("no-such")])], REGISTRY)
+    goal = bundle["entry"][0]["resource"]
+    assert goal["description"]["coding"] == [
+        {"system": "https://w3id.org/personal-outcomes/fhir/CodeSystem/adults",
+         "version": "1.1.0", "code": "no-such"}
+    ]  # fmt: skip
+    assert "category" not in goal

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Final, cast
 
 from personal_outcomes._uris import BASE_URI
 from personal_outcomes.frameworks import Framework, Registry
@@ -184,6 +184,14 @@ REVIEW_LIFECYCLE: Final = {"met": "completed", "no-longer-relevant": "cancelled"
 #: A review level's achievement status; a level not listed gives none.
 ACHIEVEMENT: Final = {"met": "achieved", "partly-met": "improving", "not-met": "not-achieved"}
 _ACHIEVEMENT_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+#: Who expressed an outcome, by its ``perspective``: the resource type referred to, and a
+#: display naming the role (never a person). ``person`` refers to the subject itself;
+#: ``agreed`` (agreed between several people) names no one, so gives no ``expressedBy``.
+EXPRESSED_BY: Final = {
+    "family": ("RelatedPerson", "A family member"),
+    "representative": ("RelatedPerson", "A representative (welfare guardian or attorney)"),
+    "practitioner": ("Practitioner", "A practitioner"),
+}
 #: The default identifier system of the persons (Patients) Goals are about.
 PATIENT_SYSTEM: Final = BASE_URI + "fhir/person-id"
 
@@ -217,8 +225,12 @@ def goals_bundle(
     of the outcome's start (the earliest assessment or support-planning record of the person
     and framework naming it, as :class:`~personal_outcomes.summaries.Journeys` finds it), or
     none if no such record is among ``records``; ``lifecycleStatus`` and
-    ``achievementStatus`` by stage and review level (see the mapping table in the docs);
-    contributions as notes. Records are held in memory to find the starts.
+    ``achievementStatus`` by stage and review level, as at ``statusDate`` (the record's
+    date), with the review's ``status_note`` as ``statusReason``; ``category`` the
+    outcome's category in the CodeSystem; ``expressedBy`` from the outcome's
+    ``perspective``; why it matters and the contributions as notes. The mapping table and
+    a comparison with the HL7 Person-Centered Outcomes IG are in the FHIR guide. Records
+    are held in memory to find the starts.
     """
     held = list(records)
     starts: dict[tuple[object, object, object], str] = {}
@@ -235,48 +247,74 @@ def goals_bundle(
         framework_id, version = str(data["framework"]), data.get("framework_version")
         known = version in registry.versions(framework_id)
         framework = registry.get(framework_id, str(version) if known else None)
-        labels = {outcome.id: outcome.label for outcome in framework.outcomes}
-        stage = str(data["stage"])
+        subject = {"identifier": {"system": patient_system, "value": data["person_id"]}}
         for position, outcome in enumerate(_outcomes(data)):
             identifier = goal_id(str(data["record_id"]), position)
             code = str(outcome["outcome"])
-            status = outcome.get("status")
             goal: dict[str, object] = {
                 "resourceType": "Goal",
                 "id": identifier,
-                "lifecycleStatus": (
-                    REVIEW_LIFECYCLE.get(str(status), "active")
-                    if stage == "review"
-                    else LIFECYCLE[stage]
-                ),
+                **_statuses(str(data["stage"]), outcome.get("status")),
+                **_coded(framework, code, base_uri),
             }
-            achieved = ACHIEVEMENT.get(str(status)) if stage == "review" else None
-            if achieved is not None:
-                goal["achievementStatus"] = {
-                    "coding": [{"system": _ACHIEVEMENT_SYSTEM, "code": achieved}]
-                }
-            coding = {
-                "system": fhir_url("CodeSystem", framework.id, base_uri),
-                "version": framework.version,
-                "code": code,
-            }
-            if code in labels:
-                coding["display"] = labels[code]
-            goal["description"] = {"coding": [coding], "text": outcome["what_matters"]}
-            goal["subject"] = {"identifier": {"system": patient_system, "value": data["person_id"]}}
+            goal["description"] = {"coding": goal.pop("coding"), "text": outcome["what_matters"]}
+            goal["subject"] = subject
             start = starts.get((data["person_id"], data["framework"], code))
             if start is not None:
                 goal["startDate"] = start
-            notes = [
-                {"text": f"{item['by']}: {item['what']}"}
-                for item in outcome.get("contributions", ())  # type: ignore[attr-defined]
-            ]
+            goal["statusDate"] = str(data["recorded_on"])[:10]
+            if "status_note" in outcome:
+                goal["statusReason"] = outcome["status_note"]
+            perspective = outcome.get("perspective")
+            if perspective == "person":
+                goal["expressedBy"] = {"type": "Patient", **subject}
+            elif perspective in EXPRESSED_BY:
+                kind, role = EXPRESSED_BY[str(perspective)]
+                goal["expressedBy"] = {"type": kind, "display": role}
+            notes = _notes(outcome)
             if notes:
                 goal["note"] = notes
             entries.append(
                 {"fullUrl": f"{base_uri.rstrip('/')}/fhir/Goal/{identifier}", "resource": goal}
             )
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _statuses(stage: str, status: object) -> dict[str, object]:
+    """Return a Goal's ``lifecycleStatus`` and ``achievementStatus`` (if any) by stage."""
+    if stage != "review":
+        return {"lifecycleStatus": LIFECYCLE[stage]}
+    found: dict[str, object] = {"lifecycleStatus": REVIEW_LIFECYCLE.get(str(status), "active")}
+    achieved = ACHIEVEMENT.get(str(status))
+    if achieved is not None:
+        found["achievementStatus"] = {"coding": [{"system": _ACHIEVEMENT_SYSTEM, "code": achieved}]}
+    return found
+
+
+def _coded(framework: Framework, code: str, base_uri: str) -> dict[str, object]:
+    """Return a Goal's ``category`` and the ``coding`` of its ``description``."""
+    coding = {
+        "system": fhir_url("CodeSystem", framework.id, base_uri),
+        "version": framework.version,
+        "code": code,
+    }
+    if code not in framework:
+        return {"coding": [coding]}
+    category = framework.category_of(code)
+    return {
+        "category": [{"coding": [{**coding, "code": category.id, "display": category.label}]}],
+        "coding": [{**coding, "display": framework.outcome(code).label}],
+    }
+
+
+def _notes(outcome: Mapping[str, object]) -> list[dict[str, object]]:
+    """Return a Goal's notes: why the outcome matters, then who will do what."""
+    notes: list[dict[str, object]] = []
+    if "why_it_matters" in outcome:
+        notes.append({"text": f"Why it matters: {outcome['why_it_matters']}"})
+    contributions = cast("list[dict[str, str]]", outcome.get("contributions", []))
+    notes += [{"text": f"{item['by']}: {item['what']}"} for item in contributions]
+    return notes
 
 
 def _outcomes(data: Mapping[str, object]) -> list[Mapping[str, object]]:
