@@ -325,6 +325,7 @@ def test_error_families() -> None:
     lookups = [
         "UnknownCategoryError",
         "UnknownFrameworkError",
+        "UnknownNationalOutcomeError",
         "UnknownOutcomeError",
         "UnknownReviewLevelError",
         "UnknownSourceError",

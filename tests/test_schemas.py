@@ -59,9 +59,11 @@ def test_public_namespace_is_small() -> None:
     """The schemas module exports only its documented names."""
     assert dir(personal_outcomes.schemas) == [
         "BASE_URI",
+        "CROSSWALK_SCHEMA_NAME",
         "FRAMEWORK_SCHEMA_NAME",
         "PROFILE_SCHEMA_NAME",
         "RECORD_SCHEMA_NAME",
+        "crosswalk_schema",
         "framework_file_schema",
         "profile_schema",
         "record_schema",

@@ -11,9 +11,11 @@ from pathlib import Path
 from personal_outcomes import bundled
 from personal_outcomes._releases import earlier_releases
 from personal_outcomes.schemas import (
+    CROSSWALK_SCHEMA_NAME,
     FRAMEWORK_SCHEMA_NAME,
     PROFILE_SCHEMA_NAME,
     framework_file_schema,
+    crosswalk_schema,
     profile_schema,
     record_schema,
     record_schema_name,
@@ -29,6 +31,7 @@ def schema_files() -> dict[str, str]:
         FRAMEWORK_SCHEMA_NAME: schema_text(framework_file_schema()),
         record_schema_name(): schema_text(record_schema()),
         PROFILE_SCHEMA_NAME: schema_text(profile_schema()),
+        CROSSWALK_SCHEMA_NAME: schema_text(crosswalk_schema()),
     }
     for framework in bundled():
         files[record_schema_name(framework)] = schema_text(record_schema(framework))

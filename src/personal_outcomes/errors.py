@@ -29,6 +29,7 @@ __all__ = [
     "DuplicateKeyError",
     "EncodingError",
     "InputError",
+    "InvalidCrosswalkError",
     "InvalidFrameworkError",
     "InvalidProfileError",
     "MissingExtraError",
@@ -42,6 +43,7 @@ __all__ = [
     "UnknownCategoryError",
     "UnknownFormatError",
     "UnknownFrameworkError",
+    "UnknownNationalOutcomeError",
     "UnknownOutcomeError",
     "UnknownReviewLevelError",
     "UnknownSourceError",
@@ -173,6 +175,22 @@ class InvalidProfileError(PersonalOutcomesError):
 
 
 @frozen(kw_only=True)
+class InvalidCrosswalkError(PersonalOutcomesError):
+    """A crosswalk file does not follow the crosswalk schema or its rules.
+
+    Every problem found is in ``problems``, sorted by position; the message lists
+    them one per line.
+    """
+
+    source: str
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        """List every problem with its location."""
+        return _problem_list(self.source, "crosswalk file", self.problems)
+
+
+@frozen(kw_only=True)
 class UnreadableFileError(PersonalOutcomesError):
     """A file or folder cannot be opened or read at all."""
 
@@ -254,6 +272,23 @@ class UnknownReviewLevelError(_UnknownInFrameworkError):
     """The framework's review scale has no level with that id."""
 
     _thing = "review level"
+
+
+@frozen(kw_only=True)
+class UnknownNationalOutcomeError(LookupError, PersonalOutcomesError):
+    """There is no National Health and Wellbeing Outcome with that number (they are 1 to 9).
+
+    ``requested`` holds what was asked for; it is not quoted in the message.
+    """
+
+    requested: object
+
+    def __str__(self) -> str:
+        """Say how the national outcomes are numbered."""
+        return (
+            "there is no National Health and Wellbeing Outcome with that number; "
+            "they are numbered 1 to 9"
+        )
 
 
 @frozen(kw_only=True)

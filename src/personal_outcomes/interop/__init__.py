@@ -5,10 +5,21 @@
 project's one base URI (:func:`fhir_url`). :func:`goals_bundle` gives valid records as
 a Bundle of a Goal per recorded outcome. ``personal-outcomes export codesystem``,
 ``export valueset`` and ``export goals`` print them.
+:func:`crosswalk` gives the project's own crosswalk from every outcome to the
+Scottish National Health and Wellbeing Outcomes it serves (:class:`Crosswalk`).
 """
 
 from __future__ import annotations
 
+from personal_outcomes.interop._crosswalk import (
+    Crosswalk,
+    CrosswalkEntry,
+    NationalLink,
+    NationalOutcome,
+    crosswalk,
+    load_crosswalk,
+    national_outcome_uri,
+)
 from personal_outcomes.interop._fhir import (
     FHIR_VERSION,
     codesystem,
@@ -18,7 +29,21 @@ from personal_outcomes.interop._fhir import (
     valueset,
 )
 
-__all__ = ["FHIR_VERSION", "codesystem", "fhir_url", "goal_id", "goals_bundle", "valueset"]
+__all__ = [
+    "FHIR_VERSION",
+    "Crosswalk",
+    "CrosswalkEntry",
+    "NationalLink",
+    "NationalOutcome",
+    "codesystem",
+    "crosswalk",
+    "fhir_url",
+    "goal_id",
+    "goals_bundle",
+    "load_crosswalk",
+    "national_outcome_uri",
+    "valueset",
+]
 
 
 def __dir__() -> list[str]:

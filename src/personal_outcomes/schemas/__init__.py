@@ -15,20 +15,26 @@ True
 'https://example.org/po/schemas/framework.schema.json'
 >>> record_schema(bundled().get("carers"))["$id"]
 'https://w3id.org/personal-outcomes/schemas/records/carers-1.1.0.schema.json'
+
+``crosswalk.schema.json`` is the schema of the crosswalk file to the National Health
+and Wellbeing Outcomes (:func:`crosswalk_schema`).
 """
 
 from __future__ import annotations
 
 from personal_outcomes._uris import BASE_URI
+from personal_outcomes.schemas._crosswalk import CROSSWALK_SCHEMA_NAME, crosswalk_schema
 from personal_outcomes.schemas._framework import FRAMEWORK_SCHEMA_NAME, framework_file_schema
 from personal_outcomes.schemas._profile import PROFILE_SCHEMA_NAME, profile_schema
 from personal_outcomes.schemas._record import RECORD_SCHEMA_NAME, record_schema, record_schema_name
 
 __all__ = [
     "BASE_URI",
+    "CROSSWALK_SCHEMA_NAME",
     "FRAMEWORK_SCHEMA_NAME",
     "PROFILE_SCHEMA_NAME",
     "RECORD_SCHEMA_NAME",
+    "crosswalk_schema",
     "framework_file_schema",
     "profile_schema",
     "record_schema",
