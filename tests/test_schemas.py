@@ -60,10 +60,12 @@ def test_public_namespace_is_small() -> None:
     assert dir(personal_outcomes.schemas) == [
         "BASE_URI",
         "CROSSWALK_SCHEMA_NAME",
+        "DERIVED_FRAMEWORK_SCHEMA_NAME",
         "FRAMEWORK_SCHEMA_NAME",
         "PROFILE_SCHEMA_NAME",
         "RECORD_SCHEMA_NAME",
         "crosswalk_schema",
+        "derived_framework_schema",
         "framework_file_schema",
         "profile_schema",
         "record_schema",

@@ -12,9 +12,11 @@ from personal_outcomes import bundled
 from personal_outcomes._releases import earlier_releases
 from personal_outcomes.schemas import (
     CROSSWALK_SCHEMA_NAME,
+    DERIVED_FRAMEWORK_SCHEMA_NAME,
     FRAMEWORK_SCHEMA_NAME,
     PROFILE_SCHEMA_NAME,
     crosswalk_schema,
+    derived_framework_schema,
     framework_file_schema,
     profile_schema,
     record_schema,
@@ -32,6 +34,7 @@ def schema_files() -> dict[str, str]:
         record_schema_name(): schema_text(record_schema()),
         PROFILE_SCHEMA_NAME: schema_text(profile_schema()),
         CROSSWALK_SCHEMA_NAME: schema_text(crosswalk_schema()),
+        DERIVED_FRAMEWORK_SCHEMA_NAME: schema_text(derived_framework_schema()),
     }
     for framework in bundled():
         files[record_schema_name(framework)] = schema_text(record_schema(framework))

@@ -20,6 +20,7 @@ from personal_outcomes.frameworks import (
     Outcome,
     Registry,
     bundled,
+    derive_framework,
     load_framework,
 )
 from personal_outcomes.records import OutcomesRecord
@@ -39,6 +40,7 @@ __all__ = [
     "Validator",
     "__version__",
     "bundled",
+    "derive_framework",
     "iter_validate",
     "load_framework",
     "validate_files",

@@ -12,8 +12,9 @@ import functools
 
 from attrs import frozen
 
-from personal_outcomes.frameworks import Framework, manifest
-from personal_outcomes.frameworks._registry import _version_key
+from personal_outcomes.frameworks._data import manifest
+from personal_outcomes.frameworks._model import Framework
+from personal_outcomes.frameworks._model import version_key as _version_key
 
 
 @frozen(kw_only=True)

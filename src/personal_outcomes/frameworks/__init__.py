@@ -5,7 +5,8 @@ A :class:`Framework` holds :class:`Category` objects, each holding
 keyword-only, with tuples inside. A :class:`Registry` knows which frameworks
 (and versions) a program can use: :func:`bundled` returns the three shipped
 with the package, and :meth:`Registry.with_directory` adds an organisation's
-own framework files.
+own framework files, among them local frameworks derived from another one
+(:func:`derive_framework`).
 
 >>> from personal_outcomes.frameworks import bundled
 >>> adults = bundled().get("adults")
@@ -32,7 +33,12 @@ from personal_outcomes.frameworks._model import (
     Source,
     Statement,
 )
-from personal_outcomes.frameworks._registry import Registry, bundled, load_framework
+from personal_outcomes.frameworks._registry import (
+    Registry,
+    bundled,
+    derive_framework,
+    load_framework,
+)
 
 __all__ = [
     "Alias",
@@ -47,6 +53,7 @@ __all__ = [
     "Source",
     "Statement",
     "bundled",
+    "derive_framework",
     "load_framework",
     "manifest",
 ]

@@ -129,6 +129,18 @@ class Category:
         return f"<Category {self.id} ({self.type}): {_count(len(self.outcomes), 'outcome')}>"
 
 
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Order versions numerically without int(): parts of any length compare correctly.
+
+    Version parts have no leading zeros (the framework file schema says so), so a
+    longer part is a larger number, and parts of one length compare as text.
+
+    >>> sorted(["1.10.0", "1.9.0", "10.0.0"], key=version_key)
+    ['1.9.0', '1.10.0', '10.0.0']
+    """
+    return tuple((len(part), part) for part in version.split("."))
+
+
 def _count(number: int, noun: str, plural: str = "") -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
@@ -145,10 +157,15 @@ class Framework:
     'change'
     >>> len(adults.outcomes)
     15
+
+    ``based_on`` names the framework a local framework was derived from, as
+    ``ID@VERSION`` (such as ``"adults@1.0.0"``), and is ``None`` for any other
+    framework (see :func:`~personal_outcomes.frameworks.derive_framework`).
     """
 
     id: str
     version: str
+    based_on: str | None = None
     title: str
     population: str
     opening_questions: tuple[str, ...] = ()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from attrs import frozen
 
-from personal_outcomes._formats._yaml import load_one
+from personal_outcomes._formats._yaml import YAMLDocument, load_one
 from personal_outcomes._text import closest
 from personal_outcomes.errors import (
     DuplicateFrameworkError,
@@ -17,17 +17,37 @@ from personal_outcomes.errors import (
     UnreadableFileError,
 )
 from personal_outcomes.frameworks._data import bundled_files, is_framework_file
-from personal_outcomes.frameworks._model import Framework, build_framework
+from personal_outcomes.frameworks._derive import base_of, derive, is_derived, resolve_base
+from personal_outcomes.frameworks._model import Framework, build_framework, version_key
 
 
-def parse_framework(data: bytes, source: str) -> Framework:
-    """Read, check and build a framework from the bytes of a framework file."""
+def parse_framework(data: bytes, source: str, registry: Registry | None = None) -> Framework:
+    """Read, check and build a framework from the bytes of a framework file.
+
+    A derived file (with ``extends``) finds its base in ``registry``, by default
+    the bundled frameworks.
+    """
     document = load_one(data, source)
+    if is_derived(document.data):
+        return derive(document.data, source, bundled() if registry is None else registry, document)
     return build_framework(document.data, source, document)
 
 
-def load_framework(path: str | os.PathLike[str]) -> Framework:
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise UnreadableFileError(
+            source=os.fspath(path), reason=err.strerror or type(err).__name__
+        ) from err
+
+
+def load_framework(path: str | os.PathLike[str], *, registry: Registry | None = None) -> Framework:
     """Read a framework file, check it fully, and return the framework.
+
+    A derived file (one that ``extends`` another framework, see
+    :func:`derive_framework`) finds its base in ``registry``, by default the
+    bundled frameworks.
 
     Raises :class:`~personal_outcomes.errors.UnreadableFileError` when the file
     cannot be read, an :class:`~personal_outcomes.errors.InputError` subclass for
@@ -35,20 +55,39 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     listing every problem when the content breaks the framework file rules.
     """
     source = os.fspath(path)
-    try:
-        data = Path(source).read_bytes()
-    except OSError as err:
-        raise UnreadableFileError(source=source, reason=err.strerror or type(err).__name__) from err
-    return parse_framework(data, source)
+    return parse_framework(_read(Path(source)), source, registry)
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Order versions numerically without int(): parts of any length compare correctly.
+def derive_framework(
+    data: Mapping[str, object], *, registry: Registry | None = None, source: str = "<data>"
+) -> Framework:
+    """Check the data of a derived framework file and build its framework.
 
-    Version parts have no leading zeros (the framework file schema says so), so a
-    longer part is a larger number, and parts of one length compare as text.
+    ``data["extends"]`` names the base as ``ID@VERSION``; it is looked up in
+    ``registry`` (by default the bundled frameworks), which may also give an
+    earlier release of a bundled framework. The result is a framework of its own
+    whose :attr:`~Framework.based_on` names the base. Raises
+    :class:`~personal_outcomes.errors.InvalidFrameworkError` listing every
+    problem; ``source`` names the data in messages.
+
+    >>> from personal_outcomes.frameworks import derive_framework
+    >>> local = derive_framework({
+    ...     "id": "north-adults",
+    ...     "version": "1.0.0",
+    ...     "title": "Outcomes important to adults in the north",
+    ...     "extends": "adults@1.1.0",
+    ...     "relabel": {"seeing-people": "Seeing friends and family"},
+    ... })
+    >>> local.based_on, local.outcome("seeing-people").label
+    ('adults@1.1.0', 'Seeing friends and family')
+    >>> local.find_outcome("Seeing people").id
+    'seeing-people'
     """
-    return tuple((len(part), part) for part in version.split("."))
+    return derive(data, source, bundled() if registry is None else registry)
+
+
+#: Versions in numeric order (the name other modules import from here).
+_version_key = version_key
 
 
 @frozen(kw_only=True, repr=False)
@@ -134,8 +173,11 @@ class Registry:
     def with_directory(self, path: str | os.PathLike[str]) -> Registry:
         """Return a new registry that also knows every framework file in a folder.
 
-        Files ending ``.yaml`` or ``.yml`` (in any case) are read, in name order; every one
-        must be a valid framework file.
+        Files ending ``.yaml`` or ``.yml`` (in any case) are read; every one must be a
+        valid framework file. Ordinary framework files are loaded first, in name
+        order, then derived files (see :func:`derive_framework`), each once the
+        framework it extends is known: so a derived file may extend a framework, or
+        another derived one, from the same folder, whatever the files' names.
         """
         folder = Path(path)
         try:
@@ -144,11 +186,32 @@ class Registry:
             raise UnreadableFileError(
                 source=os.fspath(folder), reason=err.strerror or type(err).__name__
             ) from err
-        frameworks = [load_framework(file) for file in files]
-        return Registry(
-            frameworks=(*self.frameworks, *frameworks),
-            origins=(*self.origins, *(os.fspath(file) for file in files)),
-        )
+        registry = self
+        derived: list[tuple[str, YAMLDocument]] = []
+        for file in files:
+            source = os.fspath(file)
+            document = load_one(_read(file), source)
+            if is_derived(document.data):
+                derived.append((source, document))
+            else:
+                framework = build_framework(document.data, source, document)
+                registry = registry.with_framework(framework, origin=source)
+        while derived:
+            # The first file whose base is known now; if none is, the first file, whose
+            # error then says what is wrong with it.
+            ready = next(
+                (
+                    item
+                    for item in derived
+                    if isinstance(resolve_base(registry, base_of(item[1].data) or ""), Framework)
+                ),
+                derived[0],
+            )
+            derived.remove(ready)
+            source, document = ready
+            framework = derive(document.data, source, registry, document)
+            registry = registry.with_framework(framework, origin=source)
+        return registry
 
     def _unknown(self, framework_id: str, version: str | None) -> UnknownFrameworkError:
         known = self.ids

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import cast
 
@@ -38,23 +38,39 @@ def _validator() -> jsonschema.Draft202012Validator:
     )
 
 
-def _where(document: YAMLDocument | None, path: NodePath) -> tuple[int | None, int | None]:
+def where(document: YAMLDocument | None, path: NodePath) -> tuple[int | None, int | None]:
+    """Return the line and column of the node at ``path``, where known."""
     if document is None:
         return None, None
     return document.positions.get(path, (None, None))
 
 
-def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
-    for error in _validator().iter_errors(data):
+def _as_is(error: jsonschema.ValidationError) -> str | None:
+    del error
+    return None
+
+
+def schema_problems(
+    validator: jsonschema.Draft202012Validator,
+    data: object,
+    document: YAMLDocument | None,
+    *,
+    explain: Callable[[jsonschema.ValidationError], str | None] = _as_is,
+) -> Iterator[Problem]:
+    """Yield a placed problem for every error of ``data`` against a validator's schema.
+
+    ``explain`` may give a plainer message for an error than the schema's own.
+    """
+    for error in validator.iter_errors(data):
         path = tuple(error.absolute_path)
-        message = error.message
+        message = explain(error) or error.message
         plain = document.typed_plain.get(path) if document else None
         if plain is not None and error.validator == "type":
             message = (
                 f"expected text, but YAML reads this unquoted value as "
                 f"{describe_type(error.instance)}; put it in quotes"
             )
-        line, column = _where(document, path)
+        line, column = where(document, path)
         yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
 
 
@@ -116,29 +132,45 @@ def _outcome_problems(
             )
 
 
+def outcome_labels(path: NodePath, outcome: Mapping[str, object]) -> Iterator[tuple[NodePath, str]]:
+    """Yield the path and text of an outcome's labels: label, aliases, statement."""
+    yield (*path, "label"), cast("str", outcome["label"])
+    for index, alias in enumerate(cast("list[dict[str, str]]", outcome.get("aliases", []))):
+        yield (*path, "aliases", index, "label"), alias["label"]
+    statement = cast("dict[str, str] | None", outcome.get("statement"))
+    if statement is not None:
+        yield (*path, "statement", "text"), statement["text"]
+
+
+def label_clashes(labels: Iterable[tuple[NodePath, str, object]]) -> Iterator[tuple[NodePath, str]]:
+    """Labels found by lookup (ignoring case, spacing, punctuation) name one outcome only.
+
+    ``labels`` gives each label's path, text and owner (an outcome id); a clash is
+    reported at the later of the two labels.
+    """
+    owners: dict[str, object] = {}
+    for label_path, label, outcome_id in labels:
+        key = normalise_label(label)
+        owner = owners.setdefault(key, outcome_id) if key else outcome_id
+        if owner != outcome_id:
+            yield (
+                label_path,
+                (
+                    f"this label is also a label of outcome {owner!r} (ignoring case, spacing "
+                    "and punctuation), so a lookup by label would be ambiguous; reword one"
+                ),
+            )
+
+
 def _label_clashes(
     outcomes: list[tuple[NodePath, dict[str, object]]],
 ) -> Iterator[tuple[NodePath, str]]:
-    """Labels found by lookup (ignoring case, spacing, punctuation) name one outcome only."""
-    owners: dict[str, object] = {}
-    for path, outcome in outcomes:
-        labels: list[tuple[NodePath, str]] = [((*path, "label"), cast("str", outcome["label"]))]
-        aliases = cast("list[dict[str, str]]", outcome.get("aliases", []))
-        labels += [((*path, "aliases", i, "label"), a["label"]) for i, a in enumerate(aliases)]
-        statement = cast("dict[str, str] | None", outcome.get("statement"))
-        if statement is not None:
-            labels.append(((*path, "statement", "text"), statement["text"]))
-        for label_path, label in labels:
-            key = normalise_label(label)
-            owner = owners.setdefault(key, outcome["id"]) if key else outcome["id"]
-            if owner != outcome["id"]:
-                yield (
-                    label_path,
-                    (
-                        f"this label is also a label of outcome {owner!r} (ignoring case, spacing "
-                        "and punctuation), so a lookup by label would be ambiguous; reword one"
-                    ),
-                )
+    labels = (
+        (label_path, label, outcome["id"])
+        for path, outcome in outcomes
+        for label_path, label in outcome_labels(path, outcome)
+    )
+    return label_clashes(labels)
 
 
 def _alias_problems(
@@ -155,13 +187,17 @@ def framework_problems(data: object, document: YAMLDocument | None = None) -> tu
     ``document`` (when the data came from a YAML file) gives each problem its
     line and column. The problems are sorted by position.
     """
-    problems = list(_schema_problems(data, document))
+    problems = list(schema_problems(_validator(), data, document))
     if not problems:
         mapping = cast("Mapping[str, object]", data)
         for path, message in _rule_problems(mapping):
-            line, column = _where(document, path)
+            line, column = where(document, path)
             problems.append(
                 Problem(pointer=to_pointer(path), message=message, line=line, column=column)
             )
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.pointer, p.message))
-    return tuple(problems)
+    return sorted_problems(problems)
+
+
+def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Return problems in the order of their places (line, column, pointer), then message."""
+    return tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.pointer, p.message)))

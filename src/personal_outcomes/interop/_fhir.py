@@ -5,7 +5,10 @@ selectable, and its outcomes as their children: ``code`` the outcome id, ``displ
 its label, ``definition`` its description, each published variant label a designation,
 a retired outcome's ``status`` ``deprecated`` (with what replaced it). The ValueSet
 holds the outcomes a new record may name: every outcome not retired. Canonical URLs
-are under the project's one base URI.
+are under the project's one base URI. A local framework derived from another one
+(its ``based_on``) has a complete CodeSystem of its own that declares its base with
+the core ``cqf-relatedArtifact`` extension, type ``derived-from`` (not ``supplements``:
+a supplement cannot add codes).
 """
 
 from __future__ import annotations
@@ -48,6 +51,31 @@ def _description(framework: Framework) -> str:
     )
 
 
+#: The R4 core extension that names a related artifact, such as what a resource derives from.
+RELATED_ARTIFACT: Final = "http://hl7.org/fhir/StructureDefinition/cqf-relatedArtifact"
+
+
+def _derived_from(framework: Framework, base_uri: str) -> dict[str, object]:
+    """Return the ``extension`` and ``description`` that declare a framework's base, if any."""
+    if framework.based_on is None:
+        return {"description": _description(framework)}
+    base_id, _, base_version = framework.based_on.partition("@")
+    base = f"{fhir_url('CodeSystem', base_id, base_uri)}|{base_version}"
+    return {
+        "extension": [
+            {
+                "url": RELATED_ARTIFACT,
+                "valueRelatedArtifact": {"type": "derived-from", "resource": base},
+            }
+        ],
+        "description": (
+            f"{_description(framework)} A local framework derived from framework "
+            f"'{base_id}' version {base_version} (CodeSystem {base}): it keeps every code "
+            "of that version, and may add, relabel and retire outcomes."
+        ),
+    }
+
+
 def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, object]:
     """Return the FHIR R4 CodeSystem of a framework version, as JSON-ready data.
 
@@ -55,6 +83,11 @@ def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, o
     >>> resource = codesystem(bundled().get("adults"))
     >>> resource["url"], resource["count"], resource["hierarchyMeaning"]
     ('https://w3id.org/personal-outcomes/fhir/CodeSystem/adults', 18, 'grouped-by')
+
+    A framework derived from another one (one with a ``based_on``) gets a complete
+    CodeSystem of its own, under its own id, whose ``extension`` declares its base:
+    the R4 core extension ``cqf-relatedArtifact`` with a ``derived-from``
+    RelatedArtifact naming the base CodeSystem's canonical URL and version.
 
     Raises :class:`ValueError` if a category and an outcome share an id (a code must
     be unique in a CodeSystem).
@@ -99,6 +132,7 @@ def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, o
     return {
         "resourceType": "CodeSystem",
         "id": framework.id,
+        **_derived_from(framework, base_uri),
         "url": url,
         "version": framework.version,
         "name": _name(framework),
@@ -106,7 +140,6 @@ def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, o
         "status": "active",
         "experimental": False,
         "publisher": PUBLISHER,
-        "description": _description(framework),
         "caseSensitive": True,
         "valueSet": fhir_url("ValueSet", framework.id, base_uri),
         "hierarchyMeaning": "grouped-by",
