@@ -66,7 +66,7 @@ def derive_framework(
     ``data["extends"]`` names the base as ``ID@VERSION``; it is looked up in
     ``registry`` (by default the bundled frameworks), which may also give an
     earlier release of a bundled framework. The result is a framework of its own
-    whose :attr:`~Framework.based_on` names the base. Raises
+    whose ``based_on`` names the base. Raises
     :class:`~personal_outcomes.errors.InvalidFrameworkError` listing every
     problem; ``source`` names the data in messages.
 
