@@ -48,10 +48,16 @@ def test_show_text() -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_show_data_formats(fmt: str) -> None:
-    """show --format json|yaml prints the framework data, which reads back unchanged."""
+    """show --format json|yaml prints the framework data, which reads back unchanged.
+
+    Each outcome also has its national outcomes (not part of the framework file format).
+    """
     code, out, _ = cli("show", "carers", "--format", fmt)
     assert code == 0
     data = json.loads(out) if fmt == "json" else yaml.safe_load(out)
+    for category in data["categories"]:
+        for outcome in category["outcomes"]:
+            assert type(outcome.pop("national_outcomes")) is list
     assert Framework.from_data(data) == bundled().get("carers")
 
 

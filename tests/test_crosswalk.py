@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import json
+import multiprocessing.pool
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from personal_outcomes import bundled
+from factories import TODAY, TODAY_ARG, record
+from personal_outcomes import Validator, bundled
+from personal_outcomes._cli import _tallies, run
 from personal_outcomes.errors import (
+    DisclosureControlError,
     UnknownFrameworkError,
     UnknownNationalOutcomeError,
     UnknownOutcomeError,
@@ -24,6 +34,11 @@ from personal_outcomes.interop import (
     load_crosswalk,
     national_outcome_uri,
 )
+from personal_outcomes.summaries import Grouping, Summary, SummaryRow, published, summarise
+from personal_outcomes.validation import _parallel
+from strategies import records
+from test_disclosure import recoverable
+from test_tally_jobs import mixed_records
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "frameworks" / "crosswalks" / "national-outcomes.yaml"
@@ -285,3 +300,493 @@ def test_the_classes_are_frozen() -> None:
     with pytest.raises(AttributeError):
         walk.version = "2.0.0"  # type: ignore[misc]
     assert isinstance(walk, Crosswalk)
+
+
+# ---- show ---------------------------------------------------------------------------------
+
+
+def cli(*arguments: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(arguments), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _shown_numbers(data: dict[str, Any]) -> dict[str, list[int]]:
+    return {
+        outcome["id"]: outcome["national_outcomes"]
+        for category in data["categories"]
+        for outcome in category["outcomes"]
+    }
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+@pytest.mark.parametrize("framework_id", ["adults", "care-homes", "carers"])
+def test_show_data_gives_every_outcome_its_national_outcomes(fmt: str, framework_id: str) -> None:
+    code, out, err = cli("show", framework_id, "--format", fmt)
+    assert (code, err) == (0, "")
+    data = json.loads(out) if fmt == "json" else yaml.safe_load(out)
+    framework = bundled().get(framework_id)
+    assert _shown_numbers(data) == {
+        outcome: list(crosswalk().numbers(framework, outcome)) for outcome in framework.outcome_ids
+    }
+    assert all(_shown_numbers(data).values())  # every bundled outcome serves one or more
+    first = data["categories"][0]["outcomes"][0]
+    assert list(first)[-1] == "national_outcomes"
+
+
+def test_show_data_of_an_organisations_own_framework_has_empty_lists() -> None:
+    code, out, _ = cli(
+        "--framework-dir", str(DAY_OPPORTUNITIES.parent), "show", "example-day-opportunities",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert _shown_numbers(json.loads(out)) == {
+        "seeing-people": [],
+        "getting-out": [],
+        "trips-out": [],
+    }
+
+
+def test_show_text_names_the_national_outcomes_under_each_outcome() -> None:
+    code, out, _ = cli("show", "adults")
+    assert code == 0
+    assert (
+        "  - living-where-and-as-you-want: Living where you want/as you want\n"
+        "      also published as: Living where and as you want (DUMFRIES2011); Living as you /\n"
+        "      where want (COOK-SLIDES)\n"
+        "      Having choice and control over where the person lives and how they live their\n"
+        "      life.\n"
+        "      national outcomes: 2 (Living independently at home), 4 (Quality of life)\n"
+    ) in out
+    assert out.count("      national outcomes: ") == 15
+    flat = " ".join(out.split())
+    assert (
+        "National Health and Wellbeing Outcomes National outcomes are the Scottish National "
+        "Health and Wellbeing Outcomes that each outcome serves, by number, from this "
+        "project's own crosswalk (version 1.0.0). No official mapping exists"
+    ) in flat
+    assert flat.index("National Health and Wellbeing Outcomes") < flat.index("Review scale")
+
+
+def test_show_markdown_names_the_national_outcomes_under_each_outcome() -> None:
+    code, out, _ = cli("show", "carers", "--format", "markdown")
+    assert code == 0
+    assert out.count("\nNational outcomes: ") == 14
+    assert (
+        "- What would give you peace of mind about money?\n\n"
+        "National outcomes: 5 (Health inequalities), 6 (Unpaid carers' health and wellbeing).\n"
+    ) in out
+    assert "\n## National Health and Wellbeing Outcomes\n\nNational outcomes are the " in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_show_of_a_framework_the_crosswalk_does_not_cover_says_nothing_of_it(fmt: str) -> None:
+    code, out, _ = cli(
+        "--framework-dir", str(DAY_OPPORTUNITIES.parent), "show", "example-day-opportunities",
+        "--format", fmt,
+    )  # fmt: skip
+    assert code == 0
+    assert "national outcomes" not in out.lower()
+    assert "National Health and Wellbeing" not in out
+
+
+def test_to_data_is_still_the_framework_file_format() -> None:
+    """show adds national_outcomes to its own data; Framework.to_data() is unchanged."""
+    data = bundled().get("adults").to_data()
+    assert not any(
+        "national_outcomes" in outcome
+        for category in data["categories"]  # type: ignore[attr-defined]
+        for outcome in category["outcomes"]
+    )
+
+
+# ---- summarise by national outcome -----------------------------------------------------
+
+VALIDATOR = Validator(today=TODAY)
+LOCAL = bundled().with_directory(DAY_OPPORTUNITIES.parent)
+
+
+def _o(outcome: str, **fields: Any) -> dict[str, Any]:
+    return {"outcome": outcome, "what_matters": f"About {outcome}", **fields}
+
+
+# Six outcomes recorded in four records (one of an organisation's own framework).
+RECORDS = [
+    record(record_id="a-1", person_id="p-1", context={"team": "north"},
+           outcomes=[_o("feeling-safe"), _o("living-where-and-as-you-want")]),
+    record(record_id="a-2", person_id="p-2", stage="review", context={"team": "south"},
+           outcomes=[_o("living-where-and-as-you-want", status="met"),
+                     _o("improved-mobility", status="partly-met")]),
+    record(record_id="c-1", framework="carers", person_id="p-3", context={"team": "north"},
+           outcomes=[_o("freedom-from-financial-hardship")]),
+    record(record_id="d-1", framework="example-day-opportunities", person_id="p-4",
+           outcomes=[_o("seeing-people")]),
+]  # fmt: skip
+
+#: (national outcome, framework, category, outcome, mentions, persons) of every row.
+BY_NATIONAL = [
+    ("1", "adults", None, None, 1, 1),
+    ("1", "adults", "change", None, 1, 1),
+    ("1", "adults", "change", "improved-mobility", 1, 1),
+    ("2", "adults", None, None, 3, 2),
+    ("2", "adults", "quality-of-life", None, 2, 2),
+    ("2", "adults", "quality-of-life", "living-where-and-as-you-want", 2, 2),
+    ("2", "adults", "change", None, 1, 1),
+    ("2", "adults", "change", "improved-mobility", 1, 1),
+    ("4", "adults", None, None, 2, 2),
+    ("4", "adults", "quality-of-life", None, 2, 2),
+    ("4", "adults", "quality-of-life", "living-where-and-as-you-want", 2, 2),
+    ("5", "carers", None, None, 1, 1),
+    ("5", "carers", "quality-of-life-carer", None, 1, 1),
+    ("5", "carers", "quality-of-life-carer", "freedom-from-financial-hardship", 1, 1),
+    ("6", "carers", None, None, 1, 1),
+    ("6", "carers", "quality-of-life-carer", None, 1, 1),
+    ("6", "carers", "quality-of-life-carer", "freedom-from-financial-hardship", 1, 1),
+    ("7", "adults", None, None, 1, 1),
+    ("7", "adults", "quality-of-life", None, 1, 1),
+    ("7", "adults", "quality-of-life", "feeling-safe", 1, 1),
+    ("none", "example-day-opportunities", None, None, 1, 1),
+    ("none", "example-day-opportunities", "quality-of-life", None, 1, 1),
+    ("none", "example-day-opportunities", "quality-of-life", "seeing-people", 1, 1),
+]
+
+
+def _rows(rows: Iterable[SummaryRow]) -> list[tuple[Any, ...]]:
+    return [
+        (*(value for _, value in row.group), row.framework, row.category, row.outcome,
+         row.mentions, row.persons)
+        for row in rows
+    ]  # fmt: skip
+
+
+def _summary(*fields: str) -> Summary:
+    validator = Validator(registry=LOCAL, today=TODAY)
+    return summarise(map(validator.validate_record, RECORDS), grouping=Grouping(fields=fields))
+
+
+def test_each_outcome_counts_in_every_national_outcome_it_serves() -> None:
+    summary = _summary("national-outcome")
+    rows = summary.rows(LOCAL)
+    assert _rows(rows) == BY_NATIONAL
+    # Six outcomes were recorded; the national outcome groups count ten mentions.
+    assert sum(row.mentions or 0 for row in _summary().rows(LOCAL) if row.kind == "framework") == 6
+    assert sum(row.mentions or 0 for row in rows if row.kind == "framework") == 10
+    [review] = [row for row in rows if row.outcome == "improved-mobility"][:1]
+    assert (review.reviewed, dict(review.levels)["partly-met"]) == (1, 1)
+
+
+def test_national_outcome_combines_with_other_fields() -> None:
+    rows = _summary("context.team", "national-outcome").rows(LOCAL)
+    framework_rows = [
+        (*(value for _, value in row.group), row.framework, row.mentions)
+        for row in rows
+        if row.kind == "framework"
+    ]
+    assert framework_rows == [
+        ("north", "2", "adults", 1),
+        ("north", "4", "adults", 1),
+        ("north", "5", "carers", 1),
+        ("north", "6", "carers", 1),
+        ("north", "7", "adults", 1),
+        ("south", "1", "adults", 1),
+        ("south", "2", "adults", 2),
+        ("south", "4", "adults", 1),
+        (None, "none", "example-day-opportunities", 1),
+    ]
+    assert rows[0].group == (("context.team", "north"), ("national-outcome", "2"))
+
+
+def test_grouping_names_the_groups_of_one_outcome() -> None:
+    grouping = Grouping(fields=("stage", "national-outcome"))
+    data = RECORDS[1]
+    assert grouping.groups(data, data["outcomes"][1]) == (("review", "1"), ("review", "2"))
+    assert grouping.groups(RECORDS[3], RECORDS[3]["outcomes"][0], LOCAL) == (
+        ("assessment", "none"),
+    )
+    assert grouping.groups({"framework": "adults"}, {"outcome": 3}) == ((None, "none"),)
+    assert grouping.groups({"framework": "adults"}, {"outcome": "no-such"}) == ((None, "none"),)
+    assert Grouping(fields=("stage",)).groups(data, data["outcomes"][1]) == (("review",),)
+
+
+def test_the_summary_json_says_what_the_groups_are() -> None:
+    summary = _summary("national-outcome")
+    data = summary.to_dict(LOCAL)
+    assert list(data) == ["records", "included", "excluded", "rows", "national_outcomes"]
+    assert data["national_outcomes"] == {
+        "crosswalk_version": "1.0.0",
+        "note": NOTE,
+        "groups": {
+            "1": "Health and wellbeing",
+            "2": "Living independently at home",
+            "3": "Positive experiences and dignity",
+            "4": "Quality of life",
+            "5": "Health inequalities",
+            "6": "Unpaid carers' health and wellbeing",
+            "7": "Safe from harm",
+            "8": "Engaged workforce",
+            "9": "Effective use of resources",
+            "none": "serves no national outcome in the crosswalk",
+        },
+    }
+    assert "national_outcomes" not in _summary("context.team").to_dict(LOCAL)
+
+
+NOTE = (
+    "Grouped by national-outcome: each recorded outcome is counted in the group of every "
+    "National Health and Wellbeing Outcome it serves (1 to 9), by this project's own "
+    "crosswalk (version 1.0.0; no official mapping exists), so the groups overlap and their "
+    "counts add up to more than the outcomes recorded. The group 'none' holds the outcomes "
+    "that serve no national outcome."
+)
+
+
+@pytest.fixture
+def threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let --jobs cut even a small file into chunks, counted by threads (fast, any machine)."""
+
+    def pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
+        return multiprocessing.pool.ThreadPool(
+            jobs, initializer=_parallel._start_worker, initargs=(settings,)
+        )
+
+    monkeypatch.setattr(_parallel, "make_pool", pool)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 4)
+    monkeypatch.setattr(_tallies, "usable_cores", lambda: 4)
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 300)
+
+
+def _write(folder: Path) -> str:
+    path = folder / "records.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in RECORDS), encoding="utf-8")
+    return str(path)
+
+
+def _summarise(path: str, *options: str) -> tuple[int, str, str]:
+    return cli(
+        "--framework-dir", str(DAY_OPPORTUNITIES.parent), "summarise", TODAY_ARG, *options, path
+    )
+
+
+def test_summarise_json_by_national_outcome(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    code, out, err = _summarise(path, "--by", "national-outcome", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data == _summary("national-outcome").to_dict(LOCAL)
+    assert [
+        (row["group"]["national-outcome"], row["framework"], row["category"], row["outcome"],
+         row["mentions"], row["persons"])
+        for row in data["rows"]
+    ] == BY_NATIONAL  # fmt: skip
+    assert data["national_outcomes"]["note"] == NOTE
+
+
+def test_summarise_csv_carries_the_number_in_its_own_column(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    code, out, _ = _summarise(
+        path, "--by", "national-outcome", "--by", "context.team", "--format", "csv"
+    )
+    assert code == 0
+    lines = out.split("\r\n")
+    assert lines[0] == (
+        "national-outcome,context.team,framework,category,outcome,mentions,persons,met,"
+        "partly-met,not-met,no-longer-relevant,achieved,getting-there,not-yet,unrated,reviewed"
+    )
+    assert lines[1:4] == [
+        "1,south,adults,,,1,1,0,1,0,0,,,,0,1",
+        "1,south,adults,change,,1,1,0,1,0,0,,,,0,1",
+        "1,south,adults,change,improved-mobility,1,1,0,1,0,0,,,,0,1",
+    ]
+    assert lines[-2] == (
+        "none,,example-day-opportunities,quality-of-life,seeing-people,1,1,,,,,0,0,0,0,0"
+    )
+    assert lines[-1] == ""
+    assert "Grouped by" not in out  # the CSV is only the table
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_summarise_table_and_markdown_end_with_the_note(tmp_path: Path, fmt: str) -> None:
+    path = _write(tmp_path)
+    code, out, _ = _summarise(path, "--by", "national-outcome", "--format", fmt)
+    assert code == 0
+    legend = (
+        "National outcomes: 1 Health and wellbeing; 2 Living independently at home; "
+        "3 Positive experiences and dignity; 4 Quality of life; 5 Health inequalities; "
+        "6 Unpaid carers' health and wellbeing; 7 Safe from harm; 8 Engaged workforce; "
+        "9 Effective use of resources."
+    )
+    if fmt == "markdown":
+        assert out.endswith(f"|\n\n{NOTE} {legend}\n")
+    else:
+        table, note = out.split("4 records: 4 included, 0 excluded for errors\n\n")
+        assert " ".join(note.split()) == f"{NOTE} {legend}"
+        assert max(map(len, note.splitlines())) <= 88
+        assert table.splitlines()[1].split() == [
+            "1",
+            "adults",
+            "1",
+            "1",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+        ]
+    code, out, _ = _summarise(path, "--by", "context.team", "--format", fmt)
+    assert "Grouped by" not in out
+
+
+def test_summarise_refuses_an_unknown_field(tmp_path: Path) -> None:
+    code, out, err = _summarise(_write(tmp_path), "--by", "national-outcomes")
+    assert (code, out) == (2, "")
+    assert err == (
+        "personal-outcomes summarise: error: cannot group by 'national-outcomes': use "
+        "context.NAME, stage, perspective, period or national-outcome\n"
+    )
+
+
+@pytest.mark.usefixtures("threads")
+def test_summarise_jobs_2_gives_the_same_counts(tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    options = ("--by", "context.team", "--by", "national-outcome", "--format", "json")
+    one = _summarise(path, *options)
+    two = _summarise(path, *options, "--jobs", "2")
+    assert one == two
+    assert one[0] == 0
+    assert json.loads(one[1]) == _summary("context.team", "national-outcome").to_dict(LOCAL)
+
+
+# ---- disclosure control across overlapping groups -------------------------------------
+
+
+def _blocks(rows: Sequence[SummaryRow]) -> dict[object, list[list[SummaryRow]]]:
+    """The tables of the rows, those of one framework and other group values together."""
+    clusters: dict[object, list[list[SummaryRow]]] = {}
+    for row in rows:
+        if row.kind == "framework":
+            rest = tuple(pair for pair in row.group if pair[0] != "national-outcome")
+            clusters.setdefault((rest, row.framework), []).append([])
+        clusters[(rest, row.framework)][-1].append(row)
+    return clusters
+
+
+def _joint(
+    before: list[list[SummaryRow]], after: list[list[SummaryRow]], below: int
+) -> tuple[dict[Any, int | None], list[Any], set[Any]]:
+    """Cells, equations and small hidden cells of tables that share outcome rows."""
+    cells: dict[Any, int | None] = {}
+    equations: list[Any] = []
+    small: set[Any] = set()
+    for number, (table, shown) in enumerate(zip(before, after, strict=True)):
+        keys = [
+            ("o", row.category, row.outcome) if row.kind == "outcome" else ("b", number, place)
+            for place, row in enumerate(table)
+        ]
+        levels = [level for level, _ in table[0].levels]
+        columns = ["mentions", "reviewed", "unrated", "other", *levels]
+        for key, row, out in zip(keys, table, shown, strict=True):
+            counts = dict(out.levels)
+            for name in ("mentions", "reviewed", "unrated"):
+                cells[(key, name)] = getattr(out, name)
+            for level in levels:
+                cells[(key, level)] = counts[level]
+            cells[(key, "other")] = None  # never shown
+            other = (row.mentions or 0) - (row.reviewed or 0)
+            if 0 < other < below:
+                small.add((key, "other"))
+            equations.append(((key, "reviewed"), [(key, "unrated"), *((key, lv) for lv in levels)]))
+            equations.append(((key, "mentions"), [(key, "reviewed"), (key, "other")]))
+        categories = [p for p, row in enumerate(table) if row.kind == "category"]
+        for column in columns:
+            equations.append(((keys[0], column), [(keys[c], column) for c in categories]))
+            for c in categories:
+                members = []
+                for after_row in range(c + 1, len(table)):
+                    if table[after_row].kind != "outcome":
+                        break
+                    members.append((keys[after_row], column))
+                equations.append(((keys[c], column), members))
+    return cells, equations, small
+
+
+REVIEW_RECORDS = st.lists(records(), min_size=1, max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(REVIEW_RECORDS, st.integers(2, 4), st.booleans())
+def test_no_hidden_count_can_be_worked_out_from_all_national_groups(
+    data: list[dict[str, Any]], below: int, by_team: bool
+) -> None:
+    """The national-outcome tables of one framework share outcome rows: a count hidden in
+    one is hidden in all, and no sum over all of them gives a hidden count away."""
+    for number, item in enumerate(data):
+        item["record_id"] = f"r-{number}"
+    fields = ("national-outcome", "context.team") if by_team else ("national-outcome",)
+    summary = summarise(map(VALIDATOR.validate_record, data), grouping=Grouping(fields=fields))
+    rows = summary.rows(bundled())
+    shown = published(rows, below=below)
+    outcomes: dict[Any, set[Any]] = {}
+    for row in shown:
+        if row.kind == "outcome":
+            rest = tuple(pair for pair in row.group if pair[0] != "national-outcome")
+            counts = (row.mentions, row.persons, row.reviewed, row.unrated, row.levels)
+            outcomes.setdefault((rest, row.framework, row.outcome), set()).add(counts)
+    assert all(len(counts) == 1 for counts in outcomes.values())
+    before, after = _blocks(rows), _blocks(shown)
+    assert list(before) == list(after)
+    for key, tables in before.items():
+        cells, equations, small = _joint(tables, after[key], below)
+        found = recoverable(cells, equations)
+        hidden = {cell for cell, value in cells.items() if value is None and cell[1] != "other"}
+        assert not found & (hidden | small)
+
+
+def test_rows_of_one_outcome_with_other_counts_are_refused() -> None:
+    rows = _summary("national-outcome").rows(LOCAL)
+    changed = [
+        attrs.evolve(row, mentions=5)
+        if (row.group, row.outcome) == ((("national-outcome", "2"),), "improved-mobility")
+        else row
+        for row in rows
+    ]
+    with pytest.raises(DisclosureControlError) as caught:
+        published(changed, below=3)
+    assert str(caught.value) == (
+        "cannot apply disclosure control: an outcome's rows in the national-outcome groups "
+        "of one table must have the same counts (they count the same mentions)"
+    )
+
+
+@pytest.mark.usefixtures("threads")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(mixed_records(), max_size=30))
+def test_fast_path_and_jobs_group_by_national_outcome_as_the_api_does(items: list[object]) -> None:
+    """Clean lines counted from decoded records, in workers' chunks: the API's counts."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write_items(Path(folder), items)
+        grouping = Grouping(fields=("national-outcome", "context.team"))
+        expected = summarise(VALIDATOR.iter_validate(path), grouping=grouping).to_dict(bundled())
+        by = ("--by", "national-outcome", "--by", "context.team", "--format", "json")
+        for jobs in ("1", "2"):
+            code, out, err = cli("summarise", TODAY_ARG, *by, "--jobs", jobs, path)
+            assert (code, err) == (0, "")
+            assert json.loads(out) == expected, f"--jobs {jobs}"
+
+
+def test_worker_processes_group_by_national_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real worker processes send their counts back; the groups are made from them alike."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 300)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_tallies, "usable_cores", lambda: 2)
+    path = _write(tmp_path)
+    options = ("--by", "national-outcome", "--format", "json")
+    assert _summarise(path, *options, "--jobs", "2") == _summarise(path, *options)
+
+
+def _write_items(folder: Path, items: Sequence[object]) -> str:
+    path = folder / "records.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    return str(path)

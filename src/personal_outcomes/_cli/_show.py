@@ -17,6 +17,7 @@ from personal_outcomes._cli._command import (
 )
 from personal_outcomes.frameworks import Framework, Registry
 from personal_outcomes.frameworks._render import framework_markdown, framework_text
+from personal_outcomes.interop._crosswalk import crosswalk, link_numbers
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +35,11 @@ def _as_data(framework: Framework) -> dict[str, object]:
 
     A framework file may leave ``about`` out where it is the default, ``person``;
     the data shown always says it, so that nobody reading it has to know the default.
+    Every outcome also has ``national_outcomes``: the numbers of the National Health
+    and Wellbeing Outcomes it serves, from the project's own crosswalk (``[]`` for an
+    outcome the crosswalk does not cover). It is not part of the framework file format.
     """
+    national = link_numbers(crosswalk(), framework)
     data = framework.to_data()
     categories = cast("list[dict[str, object]]", data["categories"])
     for category, model in zip(categories, framework.categories, strict=True):
@@ -43,6 +48,7 @@ def _as_data(framework: Framework) -> dict[str, object]:
             items = list(outcome.items())
             if "about" not in outcome:
                 items.insert(2, ("about", shown.about))
+            items.append(("national_outcomes", list(national[shown.id])))
             outcomes[index] = dict(items)
     return data
 

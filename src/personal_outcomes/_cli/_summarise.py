@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Final, TextIO
 
 from personal_outcomes._cli._command import Command, Streams, UsageError
@@ -15,13 +16,16 @@ from personal_outcomes._cli._tallies import (
     write_tally,
 )
 from personal_outcomes.frameworks import Registry
+from personal_outcomes.interop import crosswalk
 from personal_outcomes.summaries import Grouping, Summary, published
 from personal_outcomes.summaries._chart import chart_format, check_panels, draw_chart
+from personal_outcomes.summaries._grouping import NATIONAL_OUTCOME
 from personal_outcomes.summaries._output import (
     write_csv,
     write_markdown,
     write_table,
 )
+from personal_outcomes.summaries._summary import national_outcomes_note
 
 _WRITERS: Final = (write_csv, write_markdown, write_table)
 _NAME = "personal-outcomes summarise"
@@ -30,7 +34,11 @@ _NAME = "personal-outcomes summarise"
 def _arguments(parser: argparse.ArgumentParser) -> None:
     tally_arguments(
         parser,
-        by="group by context.NAME, stage, perspective or period (repeatable)",
+        by=(
+            "group by context.NAME, stage, perspective, period or national-outcome "
+            "(repeatable); by national-outcome, an outcome counts in the group of every "
+            "national outcome it serves, so the groups overlap"
+        ),
         period="the period of recorded_on that --by period groups by (default: month)",
     )
     parser.add_argument(
@@ -50,6 +58,17 @@ def _chart_path(text: str) -> str:
     return text
 
 
+def _national_note(*, markdown: bool) -> str:
+    """Return the note under a table or Markdown table grouped by national outcome."""
+    legend = "; ".join(
+        f"{national.number} {national.title}" for national in crosswalk().national_outcomes
+    )
+    text = f"{national_outcomes_note()} National outcomes: {legend}."
+    if markdown:
+        return f"\n{text}\n"
+    return "\n" + "\n".join(textwrap.wrap(text, 88)) + "\n"
+
+
 def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -> int:
     try:
         summary = Summary(grouping=Grouping(fields=tuple(args.by), period=args.period))
@@ -64,6 +83,8 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
 
     def write(out: TextIO) -> None:
         write_tally(summary, rows, registry, args.format, out, writers=_WRITERS)
+        if NATIONAL_OUTCOME in args.by and args.format in {"table", "markdown"}:
+            out.write(_national_note(markdown=args.format == "markdown"))
 
     write_out(_NAME, args.output, write, streams.stdout)
     if args.chart is not None:

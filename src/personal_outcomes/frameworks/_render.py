@@ -1,4 +1,8 @@
-"""Frameworks written out for people: plain text for the terminal, Markdown for the docs."""
+"""Frameworks written out for people: plain text for the terminal, Markdown for the docs.
+
+Each outcome names the National Health and Wellbeing Outcomes it serves, from the
+project's own crosswalk; an outcome the crosswalk does not cover names none.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import textwrap
 from typing import Final
 
 from personal_outcomes.frameworks._model import Framework, Outcome, ReviewScale
+from personal_outcomes.interop._crosswalk import crosswalk, link_numbers
 
 #: What every listing of prompts says about them.
 PROMPTS_NOTE: Final = (
@@ -19,6 +24,31 @@ CARED_FOR_NOTE: Final = (
 )
 #: The level ids of the project's own review scale, which the bundled frameworks use.
 PROJECT_SCALE: Final = ("met", "partly-met", "not-met", "no-longer-relevant")
+
+
+def national_note(version: str) -> str:
+    """Say where the national outcomes shown for each outcome come from.
+
+    >>> national_note("1.0.0")[:58]
+    'National outcomes are the Scottish National Health and Wel'
+    """
+    return (
+        "National outcomes are the Scottish National Health and Wellbeing Outcomes that each "
+        f"outcome serves, by number, from this project's own crosswalk (version {version}). "
+        "No official mapping exists; the documentation lists the nine outcomes and the "
+        "reason for every link."
+    )
+
+
+def _national(framework: Framework) -> dict[str, str]:
+    """Return each linked outcome's national outcomes as shown: ``2 (Living...), 4 (...)``."""
+    walk = crosswalk()
+    titles = {national.number: national.title for national in walk.national_outcomes}
+    return {
+        outcome: ", ".join(f"{number} ({titles[number]})" for number in numbers)
+        for outcome, numbers in link_numbers(walk, framework).items()
+        if numbers
+    }
 
 
 def scale_provenance(scale: ReviewScale) -> str:
@@ -78,6 +108,7 @@ def framework_text(framework: Framework, width: int = 88) -> str:
             "  ",
         )
     )
+    national = _national(framework)
     for category in framework.categories:
         lines.extend(["", f"{category.label} [{category.id}, type {category.type}]"])
         lines.extend(wrap(category.description, "  "))
@@ -94,6 +125,11 @@ def framework_text(framework: Framework, width: int = 88) -> str:
             if outcome.about == "cared-for-person":
                 lines.extend(wrap(f"about: cared-for-person, {CARED_FOR_NOTE}", "      "))
             lines.extend(wrap(outcome.description, "      "))
+            if outcome.id in national:
+                lines.extend(wrap(f"national outcomes: {national[outcome.id]}", "      "))
+    if national:
+        lines.extend(["", "National Health and Wellbeing Outcomes"])
+        lines.extend(wrap(national_note(crosswalk().version), "  "))
     lines.extend(["", "Review scale"])
     lines.extend(wrap(scale_provenance(framework.review_scale), "  "))
     for level in framework.review_scale:
@@ -139,6 +175,7 @@ def framework_markdown(framework: Framework) -> str:
         lines.extend(f"- {question}" for question in framework.opening_questions)
         lines.append("")
     lines.append(PROMPTS_NOTE)
+    national = _national(framework)
     for category in framework.categories:
         aliases = "".join(
             f" Also published as *{alias.label}* ({alias.source})." for alias in category.aliases
@@ -182,6 +219,17 @@ def framework_markdown(framework: Framework) -> str:
                 ]
             )
             lines.extend(f"- {prompt}" for prompt in outcome.prompts)
+            if outcome.id in national:
+                lines.extend(["", f"National outcomes: {national[outcome.id]}."])
+    if national:
+        lines.extend(
+            [
+                "",
+                "## National Health and Wellbeing Outcomes",
+                "",
+                national_note(crosswalk().version),
+            ]
+        )
     lines.extend(["", "## Review scale", "", scale_provenance(framework.review_scale)])
     lines.extend(["", "| id | label | meaning |", "|---|---|---|"])
     lines.extend(

@@ -1,4 +1,11 @@
-"""How recorded outcomes are grouped: by context fields, stage, perspective, or period."""
+"""How recorded outcomes are grouped: by context, stage, perspective, period, national outcome.
+
+Grouping by ``national-outcome`` puts each recorded outcome in the group of every
+National Health and Wellbeing Outcome it serves (``"1"`` to ``"9"``, from the project's
+own crosswalk), or in the group ``"none"`` if it serves none: the groups overlap. Counts
+are kept without it and spread over its groups when the rows are made, so the
+counting paths (streamed, fast, merged) are the same with it or without it.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,21 @@ from typing import Final, Literal
 
 from attrs import field, frozen
 
+from personal_outcomes.frameworks import Registry, bundled
+from personal_outcomes.interop._crosswalk import crosswalk, link_numbers
+
 #: How ``recorded_on`` can be grouped.
 Period = Literal["month", "quarter", "year", "financial-year"]
 PERIODS: Final[tuple[Period, ...]] = ("month", "quarter", "year", "financial-year")
 
 #: Fields a summary can be grouped by, besides ``context.NAME``.
-GROUP_FIELDS: Final = ("stage", "perspective", "period")
+GROUP_FIELDS: Final = ("stage", "perspective", "period", "national-outcome")
+#: The field that groups outcomes by the national outcomes they serve.
+NATIONAL_OUTCOME: Final = "national-outcome"
+#: The ``national-outcome`` group of the outcomes that serve no national outcome.
+NO_NATIONAL_OUTCOME: Final = "none"
 
-_STAGE, _PERSPECTIVE, _PERIOD, _CONTEXT = range(4)
+_STAGE, _PERSPECTIVE, _PERIOD, _CONTEXT, _NATIONAL = range(5)
 _UNKNOWN: Final = object()
 #: Dates whose period is remembered (a few years of days is a few thousand).
 _PERIODS_KEPT: Final = 100_000
@@ -57,11 +71,35 @@ def day_of(value: object) -> str | None:
     return None
 
 
+def national_at(fields: tuple[str, ...]) -> int | None:
+    """Return where ``national-outcome`` is among the fields, if it is."""
+    return fields.index(NATIONAL_OUTCOME) if NATIONAL_OUTCOME in fields else None
+
+
+def national_groups(registry: Registry, framework_id: str) -> dict[str, tuple[str, ...]]:
+    """Return the ``national-outcome`` groups of each outcome of a framework in ``registry``.
+
+    An outcome's groups are the numbers (as text) of the national outcomes it serves,
+    from the bundled crosswalk, or ``("none",)``. A framework not in ``registry``
+    gives ``{}``: none of its outcomes serves a national outcome.
+    """
+    if framework_id not in registry:
+        return {}
+    numbers = link_numbers(crosswalk(), registry.get(framework_id))
+    return {
+        outcome: tuple(map(str, found)) or (NO_NATIONAL_OUTCOME,)
+        for outcome, found in numbers.items()
+    }
+
+
 @frozen(kw_only=True)
 class Grouping:
     """How outcomes are grouped: by fields, and ``recorded_on`` by which period.
 
-    Fields are ``context.NAME``, ``stage``, ``perspective`` and ``period``.
+    Fields are ``context.NAME``, ``stage``, ``perspective``, ``period`` and
+    ``national-outcome``. By ``national-outcome``, an outcome is in the group of each
+    national outcome it serves (``"1"`` to ``"9"``), or in ``"none"``: the groups
+    overlap, so their counts add up to more than the outcomes recorded.
     """
 
     fields: tuple[str, ...] = ()
@@ -80,14 +118,20 @@ class Grouping:
                 name.startswith("context.") and len(name) > len("context.")
             ):
                 message = (
-                    f"cannot group by {name!r}: use context.NAME, stage, perspective or period"
+                    f"cannot group by {name!r}: use context.NAME, stage, perspective, "
+                    "period or national-outcome"
                 )
                 raise ValueError(message)
         if self.period not in PERIODS:
             raise ValueError(f"period must be one of: {', '.join(PERIODS)}")
         if len(set(self.fields)) != len(self.fields):
             raise ValueError("a field to group by is given twice")
-        kinds = {"stage": _STAGE, "perspective": _PERSPECTIVE, "period": _PERIOD}
+        kinds = {
+            "stage": _STAGE,
+            "perspective": _PERSPECTIVE,
+            "period": _PERIOD,
+            NATIONAL_OUTCOME: _NATIONAL,
+        }
         plan = tuple(
             (kinds.get(name, _CONTEXT), name.removeprefix("context.")) for name in self.fields
         )
@@ -96,21 +140,45 @@ class Grouping:
         object.__setattr__(self, "_perspective_at", where)
 
     def groups(
-        self, record: Mapping[str, object], outcome: Mapping[str, object]
+        self,
+        record: Mapping[str, object],
+        outcome: Mapping[str, object],
+        registry: Registry | None = None,
     ) -> tuple[Group, ...]:
-        """Return the groups one recorded outcome falls into (one today; more may come)."""
+        """Return the groups one recorded outcome falls into.
+
+        One group, unless the fields hold ``national-outcome``: then one for each
+        national outcome the outcome serves, by the framework of that id in
+        ``registry`` (default: the bundled frameworks).
+        """
         context = record.get("context")
         values = self.record_values(
             record.get("stage"),
             record.get("recorded_on"),
             context if isinstance(context, Mapping) else None,
         )
-        return (self.outcome_group(values, outcome.get("perspective")),)
+        group = self.outcome_group(values, outcome.get("perspective"))
+        where = national_at(self.fields)
+        if where is None:
+            return (group,)
+        framework, outcome_id = record.get("framework"), outcome.get("outcome")
+        found = (
+            national_groups(registry or bundled(), framework).get(outcome_id)
+            if isinstance(framework, str) and isinstance(outcome_id, str)
+            else None
+        )
+        return tuple(
+            (*group[:where], label, *group[where + 1 :])
+            for label in found or (NO_NATIONAL_OUTCOME,)
+        )
 
     def record_values(
         self, stage: object, recorded_on: object, context: Mapping[str, object] | None
     ) -> list[str | None]:
-        """Return the values of the fields a valid record gives (``perspective`` None, for now).
+        """Return the values of the fields a valid record gives.
+
+        ``perspective`` and ``national-outcome``, which belong to each outcome, are
+        None here: see :meth:`outcome_group`, and the rows of a summary.
 
         Called once per record: the fields are looked at once, and the
         period of each date is worked out once.
@@ -130,7 +198,7 @@ class Grouping:
             elif kind == _STAGE:
                 value = stage
             else:
-                value = None  # the outcome's own perspective: see outcome_group
+                value = None  # the outcome's own perspective or national outcomes
             values.append(value if type(value) is str else None)
         return values
 

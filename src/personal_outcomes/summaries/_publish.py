@@ -20,7 +20,9 @@ from typing import overload
 
 import attrs
 
+from personal_outcomes.errors import DisclosureControlError
 from personal_outcomes.summaries._disclosure import Group, suppress
+from personal_outcomes.summaries._grouping import NATIONAL_OUTCOME
 from personal_outcomes.summaries._journeys import JourneyRow
 from personal_outcomes.summaries._summary import SummaryRow
 
@@ -62,65 +64,143 @@ def published(
         return journey_rows or summary_rows
     if journey_rows:
         return _journey_rows(journey_rows, below=below, zeros=zeros)
-    result: list[SummaryRow] = []
-    start = 0
-    while start < len(summary_rows):
-        end = start + 1
-        while end < len(summary_rows) and summary_rows[end].kind != "framework":
-            end += 1
-        result.extend(_block(summary_rows[start:end], below=below, zeros=zeros))
-        start = end
-    return result
+    blocks: list[list[SummaryRow]] = []
+    for row in summary_rows:
+        if row.kind == "framework" or not blocks:
+            blocks.append([])
+        blocks[-1].append(row)
+    # Tables that share outcome rows (the national-outcome groups of one framework and
+    # other group values) are suppressed together: a count hidden in one is hidden in all.
+    together: dict[object, list[int]] = {}
+    for number, block in enumerate(blocks):
+        head = block[0]
+        rest = tuple((name, value) for name, value in head.group if name != NATIONAL_OUTCOME)
+        shared = len(rest) < len(head.group)
+        together.setdefault((rest, head.framework) if shared else number, []).append(number)
+    shown: list[list[SummaryRow]] = [[] for _ in blocks]
+    for numbers in together.values():
+        tables = _tables([blocks[number] for number in numbers], below=below, zeros=zeros)
+        for number, table in zip(numbers, tables, strict=True):
+            shown[number] = table
+    return [row for table in shown for row in table]
 
 
-def _block(rows: Sequence[SummaryRow], *, below: int, zeros: bool) -> list[SummaryRow]:
-    """Suppress one table: a framework row, then its categories, each with its outcomes."""
-    levels = [level for level, _ in rows[0].levels]
-    columns = ["mentions", "unrated", "reviewed", _OTHER, *(_LEVEL + level for level in levels)]
+def _tables(
+    tables: Sequence[Sequence[SummaryRow]], *, below: int, zeros: bool
+) -> list[list[SummaryRow]]:
+    """Suppress tables together: each a framework row, then its categories with their outcomes.
+
+    An outcome's row in several tables (of national-outcome groups) is one set of cells,
+    held to every table's totals.
+    """
+    rows, identity = _identify(tables)
+    values, groups = _cells(rows, identity, tables)
+    groups.extend(_totals(tables, identity))
+    hidden = suppress(values, groups, below=below, zeros=zeros)
+    return [
+        [
+            attrs.evolve(
+                row,
+                mentions=hidden[(number, "mentions")],
+                persons=hidden[(number, "persons")],
+                reviewed=hidden[(number, "reviewed")],
+                unrated=hidden[(number, "unrated")],
+                levels=tuple((lv, hidden[(number, _LEVEL + lv)]) for lv, _ in row.levels),
+            )
+            for row, number in zip(table, numbers, strict=True)
+        ]
+        for table, numbers in zip(tables, identity, strict=True)
+    ]
+
+
+def _identify(
+    tables: Sequence[Sequence[SummaryRow]],
+) -> tuple[list[SummaryRow], list[list[int]]]:
+    """Return the rows whose cells are their own, and the number of each table's rows.
+
+    An outcome's later rows (in other national-outcome groups) share its first row's
+    number, and so its cells.
+    """
+    first: dict[tuple[str | None, str | None], int] = {}
+    rows: list[SummaryRow] = []
+    identity: list[list[int]] = []
+    for table in tables:
+        numbers = []
+        for row in table:
+            number = len(rows)
+            if row.kind == "outcome":
+                number = first.setdefault((row.category, row.outcome), number)
+            if number == len(rows):
+                rows.append(row)
+            elif _counts(rows[number]) != _counts(row):
+                raise DisclosureControlError(
+                    problem=(
+                        "an outcome's rows in the national-outcome groups of one table "
+                        "must have the same counts (they count the same mentions)"
+                    )
+                )
+            numbers.append(number)
+        identity.append(numbers)
+    return rows, identity
+
+
+def _cells(
+    rows: Sequence[SummaryRow],
+    identity: Sequence[Sequence[int]],
+    tables: Sequence[Sequence[SummaryRow]],
+) -> tuple[dict[_Key, int], list[Group[_Key]]]:
+    """Return every row's cells, and the totals within each row."""
+    columns_of: dict[int, list[str]] = {}
+    for table, numbers in zip(tables, identity, strict=True):
+        for row, number in zip(table, numbers, strict=True):
+            known = columns_of.setdefault(number, ["mentions", "unrated", "reviewed", _OTHER])
+            known.extend(_LEVEL + lv for lv, _ in row.levels if _LEVEL + lv not in known)
     values: dict[_Key, int] = {}
+    groups: list[Group[_Key]] = []
     for number, row in enumerate(rows):
         counts = dict(row.levels)
         values[(number, "persons")] = row.persons or 0
-        for column in columns:
+        for column in columns_of[number]:
             level = column.removeprefix(_LEVEL)
             if column == _OTHER:
                 value: int | None = (row.mentions or 0) - (row.reviewed or 0)
             else:
-                value = counts[level] if level != column else getattr(row, column)
+                value = counts.get(level, 0) if level != column else getattr(row, column)
             values[(number, column)] = value or 0  # rows of a summary: never None here
-    groups: list[Group[_Key]] = []
-    for number in range(len(rows)):
-        groups.append(
-            ((number, "reviewed"), [(number, "unrated"), *((number, _LEVEL + lv) for lv in levels)])
-        )
+        levels = [column for column in columns_of[number] if column.startswith(_LEVEL)]
+        groups.append(((number, "reviewed"), [(number, "unrated"), *((number, c) for c in levels)]))
         # The mentions at other stages are never shown, but are the difference of two
         # published counts: a cell of their own, which no total may give away either.
         groups.append(((number, "mentions"), [(number, "reviewed"), (number, _OTHER)]))
-    categories: list[int] = []
-    for number, row in enumerate(rows):
-        if row.kind == "category":
-            categories.append(number)
-            members = []
-            for after in range(number + 1, len(rows)):
-                if rows[after].kind != "outcome":
-                    break
-                members.append(after)
-            groups.extend(((number, c), [(m, c) for m in members]) for c in columns)
-    groups.extend(((0, c), [(m, c) for m in categories]) for c in columns)
-    shown = suppress(values, groups, below=below, zeros=zeros)
-    out: list[SummaryRow] = []
-    for number, row in enumerate(rows):
-        out.append(
-            attrs.evolve(
-                row,
-                mentions=shown[(number, "mentions")],
-                persons=shown[(number, "persons")],
-                reviewed=shown[(number, "reviewed")],
-                unrated=shown[(number, "unrated")],
-                levels=tuple((lv, shown[(number, _LEVEL + lv)]) for lv in levels),
-            )
-        )
-    return out
+    return values, groups
+
+
+def _totals(
+    tables: Sequence[Sequence[SummaryRow]], identity: Sequence[Sequence[int]]
+) -> list[Group[_Key]]:
+    """Return the totals of each table: its categories' columns, then its framework's."""
+    groups: list[Group[_Key]] = []
+    for table, numbers in zip(tables, identity, strict=True):
+        columns = ["mentions", "unrated", "reviewed", _OTHER]
+        columns += [_LEVEL + level for level, _ in table[0].levels]
+        categories: list[int] = []
+        for place, row in enumerate(table):
+            if row.kind == "category":
+                categories.append(numbers[place])
+                members = []
+                for after in range(place + 1, len(table)):
+                    if table[after].kind != "outcome":
+                        break
+                    members.append(numbers[after])
+                groups.extend(((numbers[place], c), [(m, c) for m in members]) for c in columns)
+        groups.extend(((numbers[0], c), [(m, c) for m in categories]) for c in columns)
+    return groups
+
+
+def _counts(row: SummaryRow) -> tuple[object, ...]:
+    """Return a row's counts, levels by name, to compare rows of one outcome."""
+    levels = {level: count for level, count in row.levels if count}
+    return row.mentions, row.persons, row.reviewed, row.unrated, levels
 
 
 def _journey_rows(rows: Sequence[JourneyRow], *, below: int, zeros: bool) -> list[JourneyRow]:

@@ -16,12 +16,16 @@ from attrs import field, frozen
 
 from personal_outcomes._record_format import REVIEW_STAGE
 from personal_outcomes.frameworks import Framework, Registry
+from personal_outcomes.interop._crosswalk import crosswalk
 from personal_outcomes.summaries._grouping import (
     GROUP_FIELDS,
+    NO_NATIONAL_OUTCOME,
     PERIODS,
     Group,
     Grouping,
     Period,
+    national_at,
+    national_groups,
     period_of,
 )
 from personal_outcomes.summaries._tally import Mention, Tally
@@ -227,7 +231,7 @@ class Summary(Tally):
         outcome counted is in no version of its framework in ``registry`` (the summary
         was made with other frameworks).
         """
-        by_group = {key: table for key, table in self._cells.items() if table}
+        by_group = {key: table for key, table in self._by_national(registry).items() if table}
         rows: list[SummaryRow] = []
         orders: dict[str, _Order] = {}
         for group, framework_id in sorted(by_group, key=_group_order):
@@ -238,17 +242,67 @@ class Summary(Tally):
             rows.extend(_framework_rows(named, order, by_group[(group, framework_id)]))
         return rows
 
+    def _by_national(self, registry: Registry) -> dict[_Key, dict[str, _Cell]]:
+        """Return the counts by group, each outcome in every national outcome group it has.
+
+        Counts are kept with the ``national-outcome`` value unset (None); here each
+        outcome's counts are put in the group of every national outcome it serves, or
+        in ``none``. Without that field, the counts as they are.
+        """
+        where = national_at(self.grouping.fields)
+        if where is None:
+            return self._cells
+        spread: dict[_Key, dict[str, _Cell]] = {}
+        found: dict[str, dict[str, tuple[str, ...]]] = {}
+        for (group, framework_id), table in self._cells.items():
+            labels = found.get(framework_id)
+            if labels is None:
+                labels = found[framework_id] = national_groups(registry, framework_id)
+            for outcome, cell in table.items():
+                for label in labels.get(outcome, (NO_NATIONAL_OUTCOME,)):
+                    key = ((*group[:where], label, *group[where + 1 :]), framework_id)
+                    spread.setdefault(key, {})[outcome] = cell  # read, never changed
+        return spread
+
     def to_dict(
         self, registry: Registry, rows: Sequence[SummaryRow] | None = None
     ) -> dict[str, object]:
         """Return the JSON object ``summarise --format json`` prints.
 
-        ``rows`` replaces the summary's own (its rows after suppression, say).
+        ``rows`` replaces the summary's own (its rows after suppression, say). Grouped
+        by ``national-outcome``, the object also has ``national_outcomes``: what the
+        groups mean (:func:`national_outcomes_note`).
         """
-        return {
+        data = {
             **self.to_dict_counts(),
             "rows": [row.to_dict() for row in (self.rows(registry) if rows is None else rows)],
         }
+        if national_at(self.grouping.fields) is not None:
+            walk = crosswalk()
+            data["national_outcomes"] = {
+                "crosswalk_version": walk.version,
+                "note": national_outcomes_note(),
+                "groups": {
+                    **{str(national.number): national.title for national in walk.national_outcomes},
+                    NO_NATIONAL_OUTCOME: "serves no national outcome in the crosswalk",
+                },
+            }
+        return data
+
+
+def national_outcomes_note() -> str:
+    """Say what the ``national-outcome`` groups of a summary are, and why they overlap.
+
+    >>> national_outcomes_note()[:62]
+    'Grouped by national-outcome: each recorded outcome is counted '
+    """
+    return (
+        "Grouped by national-outcome: each recorded outcome is counted in the group of every "
+        "National Health and Wellbeing Outcome it serves (1 to 9), by this project's own "
+        f"crosswalk (version {crosswalk().version}; no official mapping exists), so the groups "
+        "overlap and their counts add up to more than the outcomes recorded. The group "
+        f"'{NO_NATIONAL_OUTCOME}' holds the outcomes that serve no national outcome."
+    )
 
 
 def _group_order(key: tuple[Group, str]) -> tuple[tuple[tuple[bool, str], ...], str]:
