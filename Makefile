@@ -51,7 +51,9 @@ demo: $(VENV)/.installed-demo
 	@echo "wrote build/demo/export.jsonl"
 	$(BIN)/personal-outcomes export codesystem adults > build/demo/adults.codesystem.json
 	$(BIN)/personal-outcomes export goals examples/records/reviews.jsonl > build/demo/goals.json
-	@echo "wrote build/demo/adults.codesystem.json and build/demo/goals.json (FHIR R4)"
+	$(BIN)/personal-outcomes export skos adults > build/demo/adults.skos.ttl
+	@echo "wrote build/demo/adults.codesystem.json and build/demo/goals.json (FHIR R4)," \
+		"build/demo/adults.skos.ttl (SKOS)"
 
 test: $(VENV)/.installed-dev
 	$(MAKE) lint typecheck pytest docs

@@ -1,4 +1,4 @@
-"""``personal-outcomes export KIND ...``: FHIR R4 resources of frameworks and records."""
+"""``personal-outcomes export KIND ...``: FHIR R4 resources of frameworks and records; SKOS."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from personal_outcomes._codes import ERROR, UNREADABLE_FILE
 from personal_outcomes._uris import BASE_URI
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
-from personal_outcomes.interop import codesystem, goals_bundle, valueset
+from personal_outcomes.interop import codesystem, goals_bundle, skos, valueset
 from personal_outcomes.interop._fhir import PATIENT_SYSTEM
 from personal_outcomes.validation._run import Engine, Run
 
@@ -32,11 +32,11 @@ _KINDS = {"codesystem": codesystem, "valueset": valueset}
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "kind",
-        choices=[*sorted(_KINDS), "goals"],
+        choices=[*sorted(_KINDS), "goals", "skos"],
         metavar="KIND",
         help=(
-            "codesystem or valueset (of a FRAMEWORK), or goals (a Bundle of a Goal per "
-            "recorded outcome of the valid records of FILE...)"
+            "codesystem or valueset (of a FRAMEWORK), skos (a FRAMEWORK as SKOS, in Turtle), "
+            "or goals (a Bundle of a Goal per recorded outcome of the valid records of FILE...)"
         ),
     )
     parser.add_argument(
@@ -47,7 +47,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--base-uri",
         default=BASE_URI,
         metavar="URI",
-        help=f"the base of the canonical URLs (default: {BASE_URI})",
+        help=f"the base of the canonical URLs and IRIs (default: {BASE_URI})",
     )
     parser.add_argument(
         "--patient-system",
@@ -70,8 +70,15 @@ def _export(args: argparse.Namespace, registry: Registry, streams: Streams) -> i
     if len(args.targets) != 1:
         raise UsageError(f"{_NAME}: error: {args.kind} takes one FRAMEWORK\n")
     framework = registry.get(args.targets[0], args.framework_version)
-    resource = _KINDS[args.kind](framework, base_uri=args.base_uri)
-    streams.stdout.write(json.dumps(resource, ensure_ascii=False, indent=2) + "\n")
+    try:
+        if args.kind == "skos":
+            text = skos(framework, base_uri=args.base_uri)
+        else:
+            resource = _KINDS[args.kind](framework, base_uri=args.base_uri)
+            text = json.dumps(resource, ensure_ascii=False, indent=2) + "\n"
+    except ValueError as err:  # a bad --base-uri, or a framework that cannot be exported
+        raise UsageError(f"{_NAME}: error: {err}\n") from None
+    streams.stdout.write(text)
     return EXIT_OK
 
 
@@ -107,11 +114,15 @@ def _goals(args: argparse.Namespace, registry: Registry, streams: Streams) -> in
 
 COMMAND = Command(
     name="export",
-    help="print FHIR R4 resources: a framework's CodeSystem or ValueSet, or records' Goals",
+    help=(
+        "print FHIR R4 resources (a framework's CodeSystem or ValueSet, or records' Goals), "
+        "or a framework as SKOS"
+    ),
     description=(
         "Print FHIR R4 (4.0.1) resources in JSON: a framework version's CodeSystem "
         "(categories as groups, outcomes as codes), the ValueSet of the outcomes a new "
-        "record may name, or a Bundle of a Goal per recorded outcome of valid records."
+        "record may name, or a Bundle of a Goal per recorded outcome of valid records. "
+        "Or print a framework version as a SKOS concept scheme, in Turtle."
     ),
     arguments=_arguments,
     action=_export,

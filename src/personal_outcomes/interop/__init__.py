@@ -7,10 +7,13 @@ a Bundle of a Goal per recorded outcome. ``personal-outcomes export codesystem``
 ``export valueset`` and ``export goals`` print them.
 :func:`crosswalk` gives the project's own crosswalk from every outcome to the
 Scottish National Health and Wellbeing Outcomes it serves (:class:`Crosswalk`).
+:func:`skos` gives a framework version as a SKOS concept scheme in Turtle, its IRIs
+minted by :func:`concept_uri` (``export skos``).
 """
 
 from __future__ import annotations
 
+from personal_outcomes._uris import concept_uri
 from personal_outcomes.interop._crosswalk import (
     Crosswalk,
     CrosswalkEntry,
@@ -28,6 +31,7 @@ from personal_outcomes.interop._fhir import (
     goals_bundle,
     valueset,
 )
+from personal_outcomes.interop._skos import skos
 
 __all__ = [
     "FHIR_VERSION",
@@ -36,12 +40,14 @@ __all__ = [
     "NationalLink",
     "NationalOutcome",
     "codesystem",
+    "concept_uri",
     "crosswalk",
     "fhir_url",
     "goal_id",
     "goals_bundle",
     "load_crosswalk",
     "national_outcome_uri",
+    "skos",
     "valueset",
 ]
 
