@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import jsonschema
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -21,9 +22,13 @@ from personal_outcomes import Validator, bundled
 from personal_outcomes._cli import _tallies, run
 from personal_outcomes.errors import (
     DisclosureControlError,
+    DuplicateKeyError,
+    InvalidCrosswalkError,
+    Problem,
     UnknownFrameworkError,
     UnknownNationalOutcomeError,
     UnknownOutcomeError,
+    UnreadableFileError,
 )
 from personal_outcomes.frameworks import load_framework, manifest
 from personal_outcomes.interop import (
@@ -34,6 +39,8 @@ from personal_outcomes.interop import (
     load_crosswalk,
     national_outcome_uri,
 )
+from personal_outcomes.interop._crosswalk_rules import crosswalk_problems
+from personal_outcomes.schemas import CROSSWALK_SCHEMA_NAME, crosswalk_schema
 from personal_outcomes.summaries import Grouping, Summary, SummaryRow, published, summarise
 from personal_outcomes.validation import _parallel
 from strategies import records
@@ -505,6 +512,9 @@ def test_grouping_names_the_groups_of_one_outcome() -> None:
     )
     assert grouping.groups({"framework": "adults"}, {"outcome": 3}) == ((None, "none"),)
     assert grouping.groups({"framework": "adults"}, {"outcome": "no-such"}) == ((None, "none"),)
+    assert grouping.groups({"framework": "no-such"}, {"outcome": "seeing-people"}) == (
+        (None, "none"),
+    )
     assert Grouping(fields=("stage",)).groups(data, data["outcomes"][1]) == (("review",),)
 
 
@@ -790,3 +800,203 @@ def _write_items(folder: Path, items: Sequence[object]) -> str:
     path = folder / "records.jsonl"
     path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
     return str(path)
+
+
+# ---- the file's schema and rules, every problem located ---------------------------------
+
+TEXT = FILE.read_text(encoding="utf-8")
+
+
+def _broken(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    text = TEXT
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "national-outcomes.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _where(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
+    """The line and column (1-based) of a needle in the text, ``offset`` characters in."""
+    at = text.index(needle) + offset
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+def _problems(path: Path) -> list[tuple[int | None, int | None, str, str]]:
+    with pytest.raises(InvalidCrosswalkError) as caught:
+        load_crosswalk(path)
+    assert caught.value.source == str(path)
+    return [(p.line, p.column, p.pointer, p.message) for p in caught.value.problems]
+
+
+FEELING_SAFE = (
+    "    - outcome: feeling-safe\n      national_outcomes:\n        - number: 7\n"
+    "          rationale: Feeling safe at home and out and about is the person's own measure "
+    "of being safe from harm.\n"
+)
+
+
+def test_a_duplicate_key_is_refused_where_it_is(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ('version: "1.0.0"\n', 'version: "1.0.0"\nid: national-outcomes\n'))
+    with pytest.raises(DuplicateKeyError) as caught:
+        load_crosswalk(path)
+    line, _ = _where(path.read_text(encoding="utf-8"), "id: national-outcomes\nstatement")
+    assert (caught.value.source, caught.value.line, caught.value.column) == (str(path), line, 1)
+    assert str(caught.value).startswith(f"{path}:{line}:1: ")
+
+
+def test_an_unknown_outcome_id_names_the_closest(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ("- outcome: reduced-symptoms", "- outcome: reduced-symptom"))
+    line, column = _where(TEXT, "reduced-symptoms")
+    assert _problems(path) == [
+        (
+            line,
+            column,
+            "/frameworks/adults/14/outcome",
+            "framework 'adults' has no outcome with that id; did you mean 'reduced-symptoms'?",
+        )
+    ]
+
+
+def test_number_10_is_out_of_range(tmp_path: Path) -> None:
+    old = "    - outcome: feeling-safe\n      national_outcomes:\n        - number: 7\n"
+    path = _broken(tmp_path, (old, old.replace("7", "10")))
+    line, column = _where(TEXT, old, len(old) - 2)
+    assert _problems(path) == [
+        (line, column, "/frameworks/adults/0/national_outcomes/0/number",
+         "10 is greater than the maximum of 9"),
+    ]  # fmt: skip
+
+
+def test_a_missing_rationale_is_named_at_its_link(tmp_path: Path) -> None:
+    old = FEELING_SAFE.split("          rationale", maxsplit=1)[0]
+    path = _broken(tmp_path, (FEELING_SAFE, old))
+    line, column = _where(TEXT, old, len(old) - len("number: 7\n"))
+    assert _problems(path) == [
+        (line, column, "/frameworks/adults/0/national_outcomes/0",
+         "'rationale' is a required property"),
+    ]  # fmt: skip
+
+
+def test_an_outcome_listed_twice_is_named_at_its_second_entry(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ("  care-homes:\n", FEELING_SAFE + "  care-homes:\n"))
+    text = path.read_text(encoding="utf-8")
+    line, column = _where(text, FEELING_SAFE + "  care-homes:", len("    - outcome: "))
+    assert _problems(path) == [
+        (line, column, "/frameworks/adults/15/outcome",
+         "this outcome is already listed for the framework; give all its links in one entry"),
+    ]  # fmt: skip
+
+
+def test_a_number_twice_in_one_outcome_and_numbers_out_of_order(tmp_path: Path) -> None:
+    old = (
+        "        - number: 2\n"
+        "          rationale: Choice over where and how the person lives is what living "
+        "independently at home means to them.\n"
+        "        - number: 4\n"
+    )
+    path = _broken(
+        tmp_path,
+        (old, old.replace("number: 4", "number: 2")),
+        (
+            "rationale: Stigma and discrimination drive",
+            "rationale: Stigma and discrimination, drive",
+        ),
+    )
+    text = path.read_text(encoding="utf-8")
+    twice = _where(text, old.replace("number: 4", "number: 2"), len(old) - 2)
+    assert _problems(path)[0] == (
+        *twice, "/frameworks/adults/4/national_outcomes/1/number",
+        "this national outcome is already linked to this outcome",
+    )  # fmt: skip
+    swapped = (
+        "        - number: 1\n"
+        "          rationale: Moving about more easily is an improvement in physical health.\n"
+        "        - number: 2\n"
+        "          rationale: Better mobility helps the person stay independent"
+    )
+    path = _broken(
+        tmp_path,
+        (swapped, swapped.replace("number: 1", "number: 3").replace("number: 2", "number: 1")),
+    )
+    assert [problem[2:] for problem in _problems(path)] == [
+        ("/frameworks/adults/13/national_outcomes/1/number",
+         "list an outcome's national outcomes in number order"),
+    ]  # fmt: skip
+
+
+def test_the_national_outcomes_are_numbered_in_order(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ("  - number: 3\n    title", "  - number: 2\n    title"))
+    line, column = _where(TEXT, "  - number: 3\n    title", len("  - number: "))
+    assert _problems(path) == [
+        (line, column, "/national_outcomes/2/number",
+         ("the national outcomes are listed once each, in order, 1 to 9: this one must be "
+          "number 3")),
+    ]  # fmt: skip
+
+
+def test_an_unknown_framework_is_named_at_its_key(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ("  care-homes:\n", "  care-home:\n"))
+    line, column = _where(TEXT, "  care-homes:\n", 2)
+    assert _problems(path) == [
+        (line, column, "/frameworks/care-home",
+         ("names a framework that is not bundled (bundled: adults, care-homes, carers); "
+          "did you mean 'care-homes'?")),
+    ]  # fmt: skip
+    path = _broken(tmp_path, ("  care-homes:\n", "  zzz:\n"))
+    assert _problems(path)[0][3] == (
+        "names a framework that is not bundled (bundled: adults, care-homes, carers)"
+    )
+
+
+def test_an_unquoted_value_yaml_reads_as_a_number_says_to_quote_it(tmp_path: Path) -> None:
+    path = _broken(tmp_path, ('version: "1.0.0"', "version: 1.0"))
+    line, column = _where(TEXT, 'version: "1.0.0"', len("version: "))
+    assert _problems(path) == [
+        (line, column, "/version",
+         "expected text, but YAML reads this unquoted value as a number; put it in quotes"),
+    ]  # fmt: skip
+
+
+def test_every_problem_is_listed_in_the_message(tmp_path: Path) -> None:
+    path = _broken(
+        tmp_path,
+        ("- outcome: reduced-symptoms", "- outcome: reduced-symptom"),
+        ("  care-homes:\n", "  care-home:\n"),
+    )
+    with pytest.raises(InvalidCrosswalkError) as caught:
+        load_crosswalk(path)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{path}: not a valid crosswalk file (2 problems):"
+    assert lines[1].startswith(f"  {path}:{_where(TEXT, 'reduced-symptoms')[0]}:")
+    assert lines[-1] == "  See the crosswalk file format in the documentation."
+
+
+def test_data_checked_without_a_file_has_no_positions() -> None:
+    assert crosswalk_problems({"id": "national-outcomes"}, bundled()) == (
+        Problem(pointer="", message="'frameworks' is a required property"),
+        Problem(pointer="", message="'national_outcomes' is a required property"),
+        Problem(pointer="", message="'source' is a required property"),
+        Problem(pointer="", message="'statement' is a required property"),
+        Problem(pointer="", message="'version' is a required property"),
+    )
+
+
+def test_a_file_that_cannot_be_read(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFileError) as caught:
+        load_crosswalk(tmp_path / "missing.yaml")
+    assert caught.value.source == str(tmp_path / "missing.yaml")
+
+
+def test_the_shipped_schema_is_the_code_and_accepts_the_file() -> None:
+    shipped = ROOT / "src" / "personal_outcomes" / "schemas" / CROSSWALK_SCHEMA_NAME
+    assert json.loads(shipped.read_text(encoding="utf-8")) == crosswalk_schema()
+    assert crosswalk_schema()["$id"] == (
+        "https://w3id.org/personal-outcomes/schemas/crosswalk.schema.json"
+    )
+    assert crosswalk_schema("https://example.org/po")["$id"] == (
+        "https://example.org/po/schemas/crosswalk.schema.json"
+    )
+    jsonschema.Draft202012Validator.check_schema(crosswalk_schema())
+    assert jsonschema.Draft202012Validator(crosswalk_schema()).is_valid(yaml.safe_load(TEXT))

@@ -32,14 +32,10 @@ def _validator() -> jsonschema.Draft202012Validator:
 def _where(
     document: YAMLDocument | None, path: NodePath, *, key: bool = False
 ) -> tuple[int | None, int | None]:
-    """Return where a node (or, with ``key``, its key) is; the nearest existing parent's."""
+    """Return where a node (or, with ``key``, its key) is, when the data came from a file."""
     if document is None:
         return None, None
-    if key and path in document.key_positions:
-        return document.key_positions[path]
-    while path and path not in document.positions:
-        path = path[:-1]
-    return document.positions.get(path, (None, None))
+    return (document.key_positions if key else document.positions)[path]
 
 
 def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
