@@ -23,13 +23,15 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, SKOS
 from personal_outcomes import Framework, bundled
 from personal_outcomes._cli import run
 from personal_outcomes.frameworks._registry import parse_framework
-from personal_outcomes.interop import concept_uri, skos
+from personal_outcomes.interop import concept_uri, crosswalk, national_outcome_uri, skos
 
 REGISTRY = bundled()
 EXAMPLE = parse_framework(
     Path("docs/examples/day-opportunities.yaml").read_bytes(), "day-opportunities.yaml"
 )
 BASE = "https://w3id.org/personal-outcomes"
+WALK = crosswalk()
+NATIONAL = f"{BASE}/national-outcomes"
 PUBLISHER = "personal-outcomes (an independent implementation of the published frameworks)"
 
 
@@ -68,7 +70,8 @@ def test_every_framework_reads_back_as_its_concepts(framework: Framework) -> Non
     graph = parse(skos(framework))
     scheme = concept_uri(framework.id)
     in_scheme = set(graph.subjects(SKOS.inScheme, URIRef(scheme)))
-    assert set(graph.subjects(RDF.type, SKOS.Concept)) == in_scheme
+    nationals = set(graph.subjects(SKOS.inScheme, URIRef(NATIONAL)))
+    assert set(graph.subjects(RDF.type, SKOS.Concept)) == in_scheme | nationals
     assert len(in_scheme) == len(framework.categories) + len(framework.outcomes)
     categories = [category.id for category in framework.categories]
     assert objects(graph, scheme, SKOS.hasTopConcept) == iris(framework.id, *categories)
@@ -98,6 +101,65 @@ def test_every_framework_reads_back_as_its_concepts(framework: Framework) -> Non
         )
         replacement = () if outcome.replaced_by is None else (outcome.replaced_by,)
         assert objects(graph, iri, DCTERMS.isReplacedBy) == iris(framework.id, *replacement)
+        assert objects(graph, iri, SKOS.closeMatch) == {
+            URIRef(national_outcome_uri(number)) for number in WALK.numbers(framework, outcome.id)
+        }
+    linked = {o for _, o in graph.subject_objects(SKOS.closeMatch)}
+    assert linked <= nationals
+    assert len(nationals) == (9 if linked else 0)
+
+
+@pytest.mark.parametrize("framework", REGISTRY, ids=lambda f: f.id)
+def test_every_bundled_outcome_matches_its_national_outcomes(framework: Framework) -> None:
+    """Each outcome closeMatches the national outcomes the crosswalk gives it, and some at all."""
+    graph = parse(skos(framework))
+    for outcome in framework.outcomes:
+        numbers = WALK.numbers(framework, outcome.id)
+        assert numbers  # the crosswalk covers every bundled outcome
+        matches = objects(graph, concept_uri(framework.id, outcome.id), SKOS.closeMatch)
+        assert matches == {URIRef(f"{NATIONAL}/{number}") for number in numbers}
+
+
+def test_the_national_outcomes_are_a_scheme_of_their_own() -> None:
+    """The nine national outcomes: title as prefLabel, exact wording as definition."""
+    graph = parse(skos(REGISTRY.get("carers")))
+    assert objects(graph, NATIONAL, RDF.type) == {SKOS.ConceptScheme}
+    assert objects(graph, NATIONAL, DCTERMS.title) == english(
+        "Scotland's National Health and Wellbeing Outcomes"
+    )
+    assert objects(graph, NATIONAL, DCTERMS.description) == english(WALK.statement)
+    (source,) = graph.objects(URIRef(NATIONAL), DCTERMS.source)
+    assert set(graph.objects(source, DCTERMS.bibliographicCitation)) == {Literal(WALK.source)}
+    (publisher,) = graph.objects(URIRef(NATIONAL), DCTERMS.publisher)
+    assert set(graph.objects(publisher, FOAF.name)) == {Literal(PUBLISHER)}
+    assert objects(graph, NATIONAL, SKOS.hasTopConcept) == {
+        URIRef(f"{NATIONAL}/{number}") for number in range(1, 10)
+    }
+    assert [n.number for n in WALK.national_outcomes] == list(range(1, 10))
+    for national in WALK.national_outcomes:
+        iri = f"{NATIONAL}/{national.number}"
+        assert set(graph.predicate_objects(URIRef(iri))) == {
+            (RDF.type, SKOS.Concept),
+            (SKOS.inScheme, URIRef(NATIONAL)),
+            (SKOS.topConceptOf, URIRef(NATIONAL)),
+            (SKOS.notation, Literal(str(national.number))),
+            (SKOS.prefLabel, Literal(national.title, lang="en")),
+            (SKOS.definition, Literal(national.wording, lang="en")),
+        }
+    assert objects(graph, NATIONAL + "/6", SKOS.definition) == english(
+        "People who provide unpaid care are supported to look after their own health and "
+        "wellbeing, including to reduce any negative impact of their caring role on their own "
+        "health and well-being."
+    )
+
+
+def test_a_framework_the_crosswalk_does_not_cover_has_no_national_outcomes() -> None:
+    """An organisation's own framework: no closeMatch, and no national scheme either."""
+    data: Any = REGISTRY.get("adults").to_data()
+    data["id"] = "local"
+    graph = parse(skos(Framework.from_data(data)))
+    assert set(graph.subject_objects(SKOS.closeMatch)) == set()
+    assert set(graph.subjects(RDF.type, SKOS.ConceptScheme)) == {URIRef(concept_uri("local"))}
 
 
 @pytest.mark.parametrize("framework", REGISTRY, ids=lambda f: f.id)
@@ -265,12 +327,12 @@ def test_a_base_uri_puts_every_iri_under_it() -> None:
         if isinstance(node, URIRef) and not str(node).startswith(_VOCABULARIES)
     }
     framework = REGISTRY.get("care-homes")
-    assert minted == {URIRef(f"{base}/id/care-homes")} | iris(
+    assert minted == {URIRef(f"{base}/id/care-homes"), URIRef(f"{base}/national-outcomes")} | iris(
         "care-homes",
         *(c.id for c in framework.categories),
         *framework.outcome_ids,
         base=base,
-    )
+    ) | {URIRef(national_outcome_uri(number, base)) for number in range(1, 10)}
     assert "w3id.org" not in text
 
 
@@ -363,6 +425,7 @@ def test_the_turtle_is_laid_out_for_reading() -> None:
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "@prefix po: <https://w3id.org/personal-outcomes/id/adults/> .\n"
+        "@prefix national: <https://w3id.org/personal-outcomes/national-outcomes/> .\n"
         "\n"
         "<https://w3id.org/personal-outcomes/id/adults> a skos:ConceptScheme ;\n"
         '    dct:title "Outcomes important to adults living in the community"@en ;\n'
