@@ -238,6 +238,51 @@ def write_profile_tables(app: Sphinx) -> None:
             page.write_text(text, encoding="utf-8", newline="\n")
 
 
+def crosswalk_tables() -> dict[str, str]:
+    """Return the tables of the national outcomes reference, from the bundled crosswalk."""
+    from personal_outcomes.interop import crosswalk  # noqa: PLC0415
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    walk = crosswalk()
+    frameworks = personal_outcomes.bundled().latest()
+    lines = ["| number | short title | wording |", "|---:|---|---|"]
+    lines.extend(
+        f"| {national.number} | {cell(national.title)} | {cell(national.wording)} |"
+        for national in walk.national_outcomes
+    )
+    tables = {"national-outcomes.md": "\n".join(lines) + "\n"}
+    lines = [
+        "| national outcome | " + " | ".join(f"`{fw.id}`" for fw in frameworks) + " |",
+        "|---" * (len(frameworks) + 1) + "|",
+    ]
+    for national in walk.national_outcomes:
+        serving = [walk.outcomes_serving(national.number, fw) for fw in frameworks]
+        cells = [", ".join(f"`{outcome}`" for outcome in ids) or "none" for ids in serving]
+        lines.append(f"| {national.number} {cell(national.title)} | " + " | ".join(cells) + " |")
+    tables["crosswalk-by-national-outcome.md"] = "\n".join(lines) + "\n"
+    for framework in frameworks:
+        lines = ["| outcome | national outcomes | why |", "|---|---|---|"]
+        for outcome in framework.outcomes:
+            links = walk.links(framework, outcome.id)
+            numbers = ", ".join(str(link.number) for link in links) or "none"
+            why = " ".join(f"**{link.number}**: {cell(link.rationale)}" for link in links)
+            lines.append(f"| {cell(outcome.label)} (`{outcome.id}`) | {numbers} | {why} |")
+        tables[f"crosswalk-{framework.id}.md"] = "\n".join(lines) + "\n"
+    return tables
+
+
+def write_crosswalk_tables(app: Sphinx) -> None:
+    """Write the tables of the national outcomes reference from the bundled crosswalk."""
+    del app
+    REFERENCE.mkdir(parents=True, exist_ok=True)
+    for name, text in crosswalk_tables().items():
+        page = REFERENCE / name
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8", newline="\n")
+
+
 def drop_type_docstrings(  # noqa: PLR0917 (Sphinx passes the six arguments by position)
     app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
 ) -> None:
@@ -258,5 +303,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", write_framework_pages)
     app.connect("builder-inited", draw_example_chart)
     app.connect("builder-inited", write_profile_tables)
+    app.connect("builder-inited", write_crosswalk_tables)
     app.connect("autodoc-process-docstring", drop_type_docstrings)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

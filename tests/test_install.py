@@ -31,6 +31,7 @@ CHECK = """
 import datetime, pathlib, sys
 import personal_outcomes as po
 from personal_outcomes.frameworks import manifest
+from personal_outcomes.interop import crosswalk
 record = {
     "record_id": "r-1", "framework": "carers", "person_id": "p-1",
     "recorded_on": "2026-03-01", "stage": "assessment",
@@ -39,7 +40,10 @@ record = {
 result = po.validate_record(record, today=datetime.date(2026, 11, 26))
 where = pathlib.Path(po.__file__).resolve().parent
 print(where.is_relative_to(pathlib.Path(sys.argv[1]).resolve()))
-print([(f.id, len(f.outcomes)) for f in po.bundled()], result.valid, sorted(manifest()))
+print(
+    [(f.id, len(f.outcomes)) for f in po.bundled()], result.valid, sorted(manifest()),
+    crosswalk().numbers("carers", "a-life-of-their-own"),
+)
 """
 
 
@@ -106,7 +110,8 @@ def _installed(environment: Path, *install: str | Path, place: Path) -> str:
 
 
 EXPECTED = (
-    "[('adults', 15), ('care-homes', 20), ('carers', 14)] True ['adults', 'care-homes', 'carers']"
+    "[('adults', 15), ('care-homes', 20), ('carers', 14)] True ['adults', 'care-homes', 'carers'] "
+    "(6,)"
 )
 
 
@@ -123,6 +128,7 @@ def test_wheel_contents(dist: Path) -> None:
     for expected in (
         "personal_outcomes/frameworks/_data/MANIFEST.json",
         "personal_outcomes/schemas/framework.schema.json",
+        "personal_outcomes/schemas/crosswalk.schema.json",
         "personal_outcomes/schemas/record.schema.json",
         "personal_outcomes/schemas/records/adults-1.0.0.schema.json",
         "personal_outcomes/schemas/records/carers-1.0.0.schema.json",
@@ -142,6 +148,7 @@ def test_wheel_contents(dist: Path) -> None:
         "personal_outcomes/frameworks/_data/adults.yaml",
         "personal_outcomes/frameworks/_data/care-homes.yaml",
         "personal_outcomes/frameworks/_data/carers.yaml",
+        "personal_outcomes/frameworks/_data/crosswalks/national-outcomes.yaml",
     ]
     assert len(names) == len(archive.namelist())  # no file twice
 

@@ -270,8 +270,8 @@ class Summary(Tally):
         """Return the JSON object ``summarise --format json`` prints.
 
         ``rows`` replaces the summary's own (its rows after suppression, say). Grouped
-        by ``national-outcome``, the object also has ``national_outcomes``: what the
-        groups mean (:func:`national_outcomes_note`).
+        by ``national-outcome``, the object also has ``national_outcomes``: the version
+        of the crosswalk, a note that says the groups overlap, and each group's title.
         """
         data = {
             **self.to_dict_counts(),
