@@ -8,6 +8,12 @@ category row = the sum of its outcome rows, and the framework row = the sum of i
 category rows. ``persons`` counts distinct people, which do not add
 up, so it is in no total: it is only suppressed when it is small itself.
 
+Grouped by ``national-outcome``, an outcome that serves several national outcomes has
+the same row in several tables (those of one framework and the same other group values).
+Those tables are suppressed together, as one set of cells held to every table's totals,
+so that a count hidden in one of them is hidden in all, and no sum across them gives it
+away.
+
 Journeys have one total per row: ``starts`` = the levels + ``unrated`` +
 ``no_review``. Their ``median_days`` describes the starts that reached a review
 (``starts - no_review``), so it is suppressed when those are from 1 to N-1.
@@ -55,6 +61,8 @@ def published(
     row's ``starts``. A journey row's ``median_days`` is suppressed when the starts
     that reached a review (``starts - no_review``) number from 1 to ``below - 1``.
     ``zeros`` suppresses zeros too. ``below`` None or 0 returns the rows as they are.
+    Grouped by ``national-outcome``, the tables that share an outcome's row are
+    suppressed together, so that its counts are hidden alike in every group it is in.
     """
     journey_rows = [row for row in rows if isinstance(row, JourneyRow)]
     summary_rows = [row for row in rows if isinstance(row, SummaryRow)]
