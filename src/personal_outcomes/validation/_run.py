@@ -2,14 +2,16 @@
 
 :class:`Engine` checks records as readers produce them. :class:`Run` holds what
 one validation run has seen so far: the counts, and every ``record_id`` with the
-place where it was first seen. Work done elsewhere (a worker process, later a
-Dask partition) comes back as a :class:`Partial`: a checked slice of input that
-merges associatively with the next, so that however the input was cut and
-however the pieces were merged, the run reports exactly what one process would.
+place where it was first seen (an ``IdIndex``, which holds millions in little
+memory). Work done elsewhere (a worker process, later a Dask partition) comes back
+as a :class:`Partial`: a checked slice of input that merges associatively with the
+next, so that however the input was cut and however the pieces were merged, the
+run reports exactly what one process would.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import os
@@ -37,6 +39,7 @@ from personal_outcomes.validation._check import (
     make_quick_check,
 )
 from personal_outcomes.validation._fast_json import make_line_check
+from personal_outcomes.validation._index import IdIndex
 from personal_outcomes.validation._results import (
     FileSummary,
     Issue,
@@ -49,7 +52,8 @@ from personal_outcomes.validation._results import (
 #: The source name of standard input.
 STDIN: Final = "-"
 
-# Where a record_id was first seen, packed in one int: (file, record, line), 40 bits each.
+# Where a record_id was first seen, packed in one int (see Run.place): the record's
+# number in the run and its line, 40 bits each.
 _SHIFT: Final = 1 << 40
 _TICK: Final = 4095  # report progress every 4,096 records
 
@@ -167,16 +171,6 @@ def _folder(folder: str, export_format: str | None) -> tuple[list[Source], int]:
     return found, skipped
 
 
-def _pack(file_number: int, index: int, line: int | None) -> int:
-    return (file_number * _SHIFT + index) * _SHIFT + (line or 0)
-
-
-def _unpack(packed: int, sources: list[str]) -> tuple[str, int, int | None]:
-    rest, line = divmod(packed, _SHIFT)
-    file_number, index = divmod(rest, _SHIFT)
-    return sources[file_number], index, line or None
-
-
 def relative_place(number: int, line: int | None) -> int:
     """Pack a record's number and line within a segment, for :class:`Segment`."""
     return number * _SHIFT + (line or 0)
@@ -289,8 +283,10 @@ class Run:
         """Start an empty run."""
         self.records = self.valid = self.unreadable = self.errors = self.warnings = 0
         self.skipped = 0  # files in folders passed over (not a record file's ending)
-        self.seen: dict[str, int] = {}
+        #: Every string record_id with its place (see :meth:`place`).
+        self.ids = IdIndex()
         self.sources: list[str] = []
+        self.starts: list[int] = []  # the records before each source
         self.counts: list[int] = []  # records of each finished source
         self.complete: list[bool] = []
         self.file_records = self.file_lines = 0
@@ -303,9 +299,21 @@ class Run:
         if self.sources:
             self.counts.append(self.file_records)
         self.sources.append(source)
+        self.starts.append(self.records)
         self.complete.append(True)
         self.file_records = self.file_lines = 0
         return len(self.sources) - 1
+
+    def place(self, file_number: int, index: int, line: int | None) -> int:
+        """Pack where a record is in one int: its number in the run, and its line."""
+        return (self.starts[file_number] + index) * _SHIFT + (line or 0)
+
+    def where(self, place: int) -> tuple[str, int, int | None]:
+        """Return the source, record index and line of a packed place."""
+        number, line = divmod(place, _SHIFT)
+        # The last source starting at or before the record (sources before it may be empty).
+        file_number = bisect.bisect_right(self.starts, number) - 1
+        return self.sources[file_number], number - self.starts[file_number], line or None
 
     def stopped(self) -> None:
         """Note that the reader of the current source stopped before its end."""
@@ -596,7 +604,7 @@ class Engine:
         run.count(result)
         return result
 
-    def run_records(  # noqa: PLR0912 (one loop, no calls per clean record)
+    def run_records(  # noqa: PLR0912, PLR0915 (one loop, no calls per clean record)
         self,
         raws: Iterable[RawRecord],
         source: str,
@@ -607,9 +615,10 @@ class Engine:
     ) -> Iterator[RecordResult]:
         """Check records as read, keeping counts and the index of record ids (see scan)."""
         quick = self.quick
-        seen = run.seen
+        ids = run.ids
+        head, head_size, tail_first = ids.head, ids.head_size, ids.tail_first
         file_number = run.start_file(source)
-        base = file_number * _SHIFT
+        start = run.starts[file_number]
         tick = run.on_progress
         for raw in raws:
             run.records += 1
@@ -632,25 +641,29 @@ class Engine:
                     result = self.full(raw, source)
                     record_id = data.get("record_id") if type(data) is dict else None
                     if type(record_id) is str:
-                        first = seen.get(record_id)
-                        if first is None:
-                            seen[record_id] = _pack(file_number, raw.index, raw.line)
-                        else:
-                            result = self.duplicate(result, _unpack(first, run.sources), record_id)
+                        place = run.place(file_number, raw.index, raw.line)
+                        first = ids.first(record_id, place)
+                        if first is not None:
+                            result = self.duplicate(result, run.where(first), record_id)
                     run.count(result)
                     yield result
                     continue
                 record_id = data["record_id"]  # type: ignore[index]
             # A clean record: only its id can still be wrong.
-            first = seen.get(record_id)  # type: ignore[call-overload]
+            first = head.get(record_id)  # type: ignore[call-overload]
             if first is None:
-                # _pack(file_number, raw.index, raw.line), written out: once per record.
-                seen[record_id] = (base + raw.index) * _SHIFT + (raw.line or 0)  # type: ignore[index]
-                run.valid += 1
-                if not every:
-                    if clean is not None:
-                        clean(raw.data)
-                    continue
+                # run.place(file_number, raw.index, raw.line), written out: once per record.
+                place = (start + raw.index) * _SHIFT + (raw.line or 0)
+                if len(head) < head_size:  # the head (a dict) first, while it has room
+                    head[record_id] = place  # type: ignore[index]
+                else:
+                    first = tail_first(record_id, place)  # type: ignore[arg-type]
+                if first is None:
+                    run.valid += 1
+                    if not every:
+                        if clean is not None:
+                            clean(raw.data)
+                        continue
             result = RecordResult(
                 source=source,
                 index=raw.index,
@@ -662,15 +675,16 @@ class Engine:
                 strict=self.strict,
             )
             if first is not None:
-                result = self.duplicate(result, _unpack(first, run.sources), str(record_id))
+                result = self.duplicate(result, run.where(first), str(record_id))
                 run.count(result)
             yield result
 
     def absorb(self, partial: Partial, run: Run) -> Iterator[RecordResult]:
         """Add a slice checked elsewhere to the run; yield its records with issues, in order.
 
-        Duplicate ids are found against everything the run has seen, with set
-        and dict operations in C: only the few duplicates cost Python.
+        Duplicate ids are found against everything the run has seen: while the
+        index's head (a dict) has room, with set and dict operations in C, so that
+        only the few duplicates cost Python; beyond it, an id at a time.
         """
         for segment in partial.segments:
             yield from self._absorb_segment(segment, run)
@@ -713,12 +727,11 @@ class Engine:
             }
             # The faults of the file itself (no record), after its records.
             faults = [_moved(r, 0, offset) for r in segment.results if r.index is None]
-        seen = run.seen
-        base = _pack(file_number, first, offset)
+        base = run.place(file_number, first, offset)
         keys = segment.keys
         packed = list(map(base.__add__, segment.places))
         firsts = dict(zip(reversed(keys), reversed(packed), strict=True))  # first place wins
-        before = firsts.keys() & seen.keys()
+        before = run.ids.merge(firsts)  # the ids seen before, each with its place
         if before or len(firsts) != len(keys):
             for key, place, here in zip(keys, segment.places, packed, strict=True):
                 if key not in before and firsts[key] == here:
@@ -732,11 +745,8 @@ class Engine:
                     issues=(),
                     strict=self.strict,
                 )
-                earlier = seen[key] if key in before else firsts[key]
-                results[number] = self.duplicate(result, _unpack(earlier, run.sources), key)
-            for key in before:
-                del firsts[key]
-        seen.update(firsts)
+                earlier = before[key] if key in before else firsts[key]
+                results[number] = self.duplicate(result, run.where(earlier), key)
         if not segment.complete:
             run.stopped()
         run.records += segment.records
