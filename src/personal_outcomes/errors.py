@@ -24,6 +24,7 @@ from attrs import frozen
 
 __all__ = [
     "AliasNotAllowedError",
+    "ClusterError",
     "DisclosureControlError",
     "DuplicateFrameworkError",
     "DuplicateKeyError",
@@ -427,3 +428,24 @@ class MissingExtraError(PersonalOutcomesError):
     def __str__(self) -> str:
         """Say what is missing and how to install it."""
         return f"{self.purpose} need {self.package}: pip install 'personal-outcomes[{self.extra}]'"
+
+
+@frozen(kw_only=True)
+class ClusterError(PersonalOutcomesError):
+    """A Dask cluster could not be reached, or failed while checking files.
+
+    ``scheduler`` is the cluster as given (an address, or ``local:N``) and ``reason``
+    what went wrong, in Dask's words.
+    """
+
+    scheduler: str
+    reason: str
+
+    def __str__(self) -> str:
+        """Say which cluster failed, why, and what to check."""
+        return (
+            f"cannot use the Dask cluster at {self.scheduler} ({self.reason}); check the "
+            "address (tcp://HOST:8786, or local:N for N worker processes on this machine), "
+            "that the scheduler is running, and that every worker has the same version of "
+            "personal-outcomes[dask] installed"
+        )

@@ -12,12 +12,13 @@ from typing import Any, TextIO
 
 from personal_outcomes._cli._command import EXIT_OK, Streams, UsageError
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
-from personal_outcomes._cli._validate import positive, today_and_jobs
+from personal_outcomes._cli._validate import cluster, positive, today_and_jobs
 from personal_outcomes._codes import UNREADABLE_FILE
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import PERIODS, JourneyRow, Journeys, Summary, SummaryRow
 from personal_outcomes.summaries._output import OUTPUT_FORMATS, counts_line, whole_file, write_json
+from personal_outcomes.validation._dask import scan_dask
 from personal_outcomes.validation._parallel import Accumulator, scan_parallel, usable_cores
 from personal_outcomes.validation._run import Engine, Run
 
@@ -53,7 +54,11 @@ def tally_arguments(parser: argparse.ArgumentParser, *, by: str, period: str) ->
         action="store_true",
         help="with --suppress-below, suppress zeros as well",
     )
-    today_and_jobs(parser, "read JSON Lines files (the output is the same)")
+    today_and_jobs(
+        parser,
+        "read JSON Lines files (the output is the same)",
+        dask="read the files (the output is the same)",
+    )
 
 
 def count_records(
@@ -76,9 +81,16 @@ def count_records(
     faults = 0
     unreadable: list[str] = []
     try:
-        for result in scan_parallel(
-            engine, args.files, jobs=jobs, run=run, input_format=args.input_format, tally=tally
-        ):
+        if args.dask is not None:
+            dask = cluster(name, args.dask, stderr)
+            results = scan_dask(
+                engine, args.files, dask=dask, run=run, input_format=args.input_format, tally=tally
+            )
+        else:
+            results = scan_parallel(
+                engine, args.files, jobs=jobs, run=run, input_format=args.input_format, tally=tally
+            )
+        for result in results:
             if result.index is None:
                 if result.issues[0].code == UNREADABLE_FILE:
                     unreadable.append(f"{result.issues[0]}\n")

@@ -20,9 +20,11 @@ from personal_outcomes._cli._command import (
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._progress import Progress
 from personal_outcomes._formats import EXTENSIONS
+from personal_outcomes.errors import ClusterError
 from personal_outcomes.exports import Profile
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
+from personal_outcomes.validation._dask import local_workers, scan_dask
 from personal_outcomes.validation._parallel import scan_parallel, usable_cores
 from personal_outcomes.validation._run import Engine, Run
 
@@ -48,15 +50,26 @@ def date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError("must be a real date written YYYY-MM-DD")
 
 
-def today_and_jobs(parser: argparse.ArgumentParser, jobs: str) -> None:
-    """Add ``--today`` and ``--jobs`` (``jobs``: what the workers do, for its help)."""
+def scheduler(text: str) -> str:
+    """Parse a Dask scheduler: ``local``, ``local:N`` or an address (checked on connecting)."""
+    try:
+        local_workers(text)
+    except ClusterError:
+        message = "must be local, local:N (N at least 1) or a scheduler address (tcp://HOST:8786)"
+        raise argparse.ArgumentTypeError(message) from None
+    return text
+
+
+def today_and_jobs(parser: argparse.ArgumentParser, jobs: str, *, dask: str) -> None:
+    """Add ``--today``, and ``--jobs`` or ``--dask`` (``jobs``, ``dask``: their help's start)."""
     parser.add_argument(
         "--today",
         type=date,
         metavar="YYYY-MM-DD",
         help="treat dates after this one as in the future (default: today in UTC+14)",
     )
-    parser.add_argument(
+    workers = parser.add_mutually_exclusive_group()
+    workers.add_argument(
         "--jobs",
         type=positive,
         default=1,
@@ -66,6 +79,28 @@ def today_and_jobs(parser: argparse.ArgumentParser, jobs: str) -> None:
             "number of usable processor cores)"
         ),
     )
+    workers.add_argument(
+        "--dask",
+        type=scheduler,
+        metavar="SCHEDULER",
+        help=(
+            f"{dask} on a Dask cluster: a scheduler address (tcp://HOST:8786), or local:N for "
+            "N worker processes on this machine (local: one per usable core); the files must "
+            "be at the same path on every worker; needs pip install 'personal-outcomes[dask]'"
+        ),
+    )
+
+
+def cluster(name: str, dask: str, stderr: TextIO) -> str:
+    """Return the ``--dask`` cluster to use: ``local:N`` at most the usable cores (a note)."""
+    workers, cores = local_workers(dask), usable_cores()
+    if workers is None or workers <= cores:
+        return dask
+    stderr.write(
+        f"{name}: note: --dask {dask} is more than the {cores} processor core(s) this "
+        f"command may use; using local:{cores}\n"
+    )
+    return f"local:{cores}"
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +117,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="keep at most N issues (the report says it was cut short; counts stay exact)",
     )
-    today_and_jobs(parser, "check JSON Lines files")
+    today_and_jobs(parser, "check JSON Lines files", dask="check the files")
     parser.add_argument(
         "--strict",
         action="store_true",
@@ -110,6 +145,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def _results(
     args: argparse.Namespace, engine: Engine, run: Run, stderr: TextIO
 ) -> Iterator[RecordResult]:
+    if args.dask is not None:
+        dask = cluster("personal-outcomes", args.dask, stderr)
+        return scan_dask(engine, args.files, dask=dask, run=run, input_format=args.input_format)
     cores = usable_cores()
     if args.jobs > cores:
         stderr.write(

@@ -12,18 +12,22 @@ records into a tally of its own and sends that back; the parent adds the chunks'
 tallies in order. A record whose id the parent finds is a duplicate must be
 excluded, which its worker could not know: the parent has that chunk counted
 again with those records excluded (duplicates are rare; a chunk is 4 MiB).
+
+The Dask executor (``--dask``, :mod:`._dask`) shares the chunks, their checking and
+their merging (:func:`read_chunk`, :func:`merge_chunk`) with this one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import multiprocessing
 import multiprocessing.pool
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Protocol, Self
 
@@ -84,7 +88,7 @@ _IssueRow = tuple[int | None, int | None, str | None, str, IssueCode, Severity, 
 _ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
 #: A checked chunk: (lines, records, record ids, their places, records with issues,
 #: whether the reader stopped before the chunk's end).
-_Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool]
+Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool]
 #: Bytes read at a time while looking for a line end or counting lines.
 _PIECE: Final = 64 * 1024
 #: A chunk up to this size is read into memory whole.
@@ -113,9 +117,9 @@ class _Range(io.RawIOBase):
         return len(data)
 
 
-def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
+def _check_chunk(task: tuple[str, str, int, int]) -> Chunk:
     """Check one chunk in constant memory; return its counts, its ids, and its issues."""
-    return _read_chunk(task)
+    return read_chunk(task)
 
 
 #: A chunk to count: the chunk, an empty accumulator, and the numbers (in the chunk)
@@ -123,25 +127,33 @@ def _check_chunk(task: tuple[str, str, int, int]) -> _Chunk:
 _TallyTask = tuple[tuple[str, str, int, int], Accumulator, frozenset[int]]
 
 
-def _tally_chunk(task: _TallyTask) -> tuple[_Chunk, Accumulator]:
+def _tally_chunk(task: _TallyTask) -> tuple[Chunk, Accumulator]:
     """Check one chunk and count its records into the accumulator sent with it."""
     chunk, tally, duplicates = task
-    return _read_chunk(chunk, tally, duplicates), tally
+    return read_chunk(chunk, tally, duplicates), tally
 
 
-def _as_duplicate(result: RecordResult) -> RecordResult:
+def as_duplicate(engine: Engine, result: RecordResult) -> RecordResult:
     """Return the result with a duplicate-record-id error (for counting: where, unsaid)."""
-    assert _worker is not None  # noqa: S101 (set by the pool's initializer)
-    return _worker.duplicate(result, (result.source, 0, None), "")
+    return engine.duplicate(result, (result.source, 0, None), "")
 
 
-def _read_chunk(
+def read_chunk(
     task: tuple[str, str, int, int],
     tally: Accumulator | None = None,
     duplicates: frozenset[int] = frozenset(),
-) -> _Chunk:
+    *,
+    engine: Engine | None = None,
+) -> Chunk:
+    """Check one chunk (path, source, start, end) with ``engine`` (a worker's own by default).
+
+    With ``tally``, its records are counted into it, those numbered in ``duplicates``
+    (within the chunk) as duplicates.
+    """
     path, source, start, end = task
-    assert _worker is not None  # noqa: S101 (set by the pool's initializer)
+    if engine is None:
+        assert _worker is not None  # noqa: S101 (set by the pool's initializer)
+        engine = _worker
     keys: list[str] = []
     places: list[int] = []
     flagged: list[_ResultRow] = []
@@ -152,7 +164,7 @@ def _read_chunk(
         # stretched is read in pieces, in constant memory.
         whole = end - start <= _WHOLE_CHUNK
         stream: BinaryIO = io.BytesIO(piece.read()) if whole else io.BufferedReader(piece, _PIECE)
-        check = _worker.line_check if tally is None else _worker.line_proof
+        check = engine.line_check if tally is None else engine.line_proof
         raws = read_jsonl(stream, source, line_check=check, at_start=start == 0)
         for number, raw in enumerate(raws):
             key: object = raw.clean_id
@@ -164,16 +176,16 @@ def _read_chunk(
                         clean = RecordResult(
                             source=source, index=number, line=raw.line, record_id=None, issues=()
                         )
-                        tally.add(_as_duplicate(clean))
+                        tally.add(as_duplicate(engine, clean))
                     else:
                         tally.add_clean(raw.data)
                 continue
             record = raw.data
             key = record.get("record_id") if type(record) is dict else None
             stopped = stopped or any(problem.stops for problem in raw.problems)
-            result = _worker.check_raw(raw, source)
+            result = engine.check_raw(raw, source)
             if tally is not None:
-                tally.add(_as_duplicate(result) if number in duplicates else result)
+                tally.add(as_duplicate(engine, result) if number in duplicates else result)
             if result.issues:
                 issues = [
                     (
@@ -266,7 +278,7 @@ def usable_cores() -> int:
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _size_for_workers(source: Source) -> int | None:
+def size_for_workers(source: Source) -> int | None:
     """Return the size of a JSON Lines file workers can share, or None to check it here."""
     if source.format != "jsonl" or source.path == STDIN or source.error is not None:
         return None
@@ -301,7 +313,7 @@ def scan_parallel(
     """
     plan = engine.plan(sources, input_format)
     run.skipped += plan.skipped
-    sizes = [_size_for_workers(source) for source in plan.sources]
+    sizes = [size_for_workers(source) for source in plan.sources]
     chunks = max((-(-size // CHUNK_BYTES) for size in sizes if size is not None), default=0)
     workers = min(jobs, usable_cores(), chunks)
     settings = (engine.registry, engine.today, engine.include_values, engine.quality)
@@ -309,20 +321,95 @@ def scan_parallel(
         pool: multiprocessing.pool.Pool | None = None  # started for the first JSON Lines file
         for source, size in zip(plan.sources, sizes, strict=True):
             if size is None or workers < 2:  # noqa: PLR2004 (one worker: no pool at all)
-                if tally is None:
-                    yield from engine.scan_one(source, run, stdin=stdin)
-                    continue
-                for result in engine.scan_one(source, run, stdin=stdin, clean=tally.add_clean):
-                    tally.add(result)
-                    yield result
+                yield from scan_here(engine, source, run, stdin=stdin, tally=tally)
                 continue
             if pool is None:
                 pool = stack.enter_context(make_pool(workers, settings))
             yield from _scan_file(engine, pool, source, size, run, tally=tally)
 
 
+def scan_here(
+    engine: Engine,
+    source: Source,
+    run: Run,
+    *,
+    stdin: BinaryIO | None = None,
+    tally: Accumulator | None = None,
+) -> Iterator[RecordResult]:
+    """Check one source in this process; with ``tally``, count every record into it."""
+    if tally is None:
+        yield from engine.scan_one(source, run, stdin=stdin)
+        return
+    for result in engine.scan_one(source, run, stdin=stdin, clean=tally.add_clean):
+        tally.add(result)
+        yield result
+
+
 def _empty(name: str) -> Segment:
     return Segment(source=name, records=0, lines=0, results=(), keys=(), places=())
+
+
+#: Counts a chunk again with the records numbered (within the chunk) in the set excluded
+#: as duplicates, and returns its tally.
+Recount = Callable[[frozenset[int]], Accumulator]
+
+
+def merge_chunk(
+    engine: Engine,
+    name: str,
+    start: int,
+    chunk: Chunk,
+    run: Run,
+    *,
+    part: Accumulator | None = None,
+    tally: Accumulator | None = None,
+    recount: Recount | None = None,
+) -> Iterator[RecordResult]:
+    """Add a chunk checked by a worker (from byte ``start`` of ``name``) to the run.
+
+    Yields its records with issues, in order, duplicate ids found. With ``part``
+    (the chunk's own tally), ``part`` is added to ``tally``; but if the run found
+    duplicates in the chunk, the tally that ``recount`` returns, for which the
+    chunk was counted again with those records excluded.
+    """
+    lines, count, keys, places, flagged, stopped = chunk
+    # Each flagged record is built once, where the run will place it.
+    first, offset = engine.where_next(name, run, continued=start > 0)
+    segment = Segment(
+        source=name,
+        records=count,
+        lines=lines,
+        results=tuple(
+            _result(row, name, strict=engine.strict, first=first, offset=offset) for row in flagged
+        ),
+        keys=tuple(keys),
+        places=tuple(places),
+        continued=start > 0,
+        complete=not stopped,
+    )
+    if tally is None or part is None or recount is None:
+        yield from engine.absorb_placed(segment, run)
+    else:
+        duplicates: list[int] = []
+        for result in engine.absorb_placed(segment, run):
+            if result.index is not None and any(
+                issue.code == DUPLICATE_RECORD_ID for issue in result.issues
+            ):
+                duplicates.append(result.index - first)
+            yield result
+        # Count the chunk again, its duplicates excluded, if it has any.
+        tally += recount(frozenset(duplicates)) if duplicates else part
+    if run.on_progress is not None:
+        run.on_progress(run)
+
+
+def _recount(
+    pool: multiprocessing.pool.Pool,
+    task: tuple[str, str, int, int],
+    tally: Accumulator,
+    duplicates: frozenset[int],
+) -> Accumulator:
+    return pool.apply(_tally_chunk, ((task, tally.empty(), duplicates),))[1]
 
 
 def _scan_file(
@@ -341,49 +428,18 @@ def _scan_file(
         tasks = [(source.path, name, start, end) for start, end in _chunks(source.path, size)]
         if not tasks:  # an empty file: no records, but a source of the run all the same
             yield from engine.absorb(Partial(segments=(_empty(name),)), run)
-        done: Iterator[tuple[_Chunk, Accumulator | None]]
+        done: Iterator[tuple[Chunk, Accumulator | None]]
         if tally is None:
             done = ((chunk, None) for chunk in pool.imap(_check_chunk, tasks))
         else:
             none: frozenset[int] = frozenset()
             counted = [(task, tally.empty(), none) for task in tasks]
             done = pool.imap(_tally_chunk, counted)
-        for task, ((lines, count, keys, places, flagged, stopped), part) in zip(
-            tasks, done, strict=True
-        ):
-            start = task[2]
-            # Each flagged record is built once, where the run will place it.
-            first, offset = engine.where_next(name, run, continued=start > 0)
-            segment = Segment(
-                source=name,
-                records=count,
-                lines=lines,
-                results=tuple(
-                    _result(row, name, strict=engine.strict, first=first, offset=offset)
-                    for row in flagged
-                ),
-                keys=tuple(keys),
-                places=tuple(places),
-                continued=start > 0,
-                complete=not stopped,
-            )
+        for task, (chunk, part) in zip(tasks, done, strict=True):
             started = True
-            if tally is None or part is None:
-                yield from engine.absorb_placed(segment, run)
-            else:
-                duplicates: list[int] = []
-                for result in engine.absorb_placed(segment, run):
-                    if result.index is not None and any(
-                        issue.code == DUPLICATE_RECORD_ID for issue in result.issues
-                    ):
-                        duplicates.append(result.index - first)
-                    yield result
-                if duplicates:  # count the chunk again, its duplicates excluded
-                    again = (task, tally.empty(), frozenset(duplicates))
-                    tally += pool.apply(_tally_chunk, (again,))[1]
-                else:
-                    tally += part
-            if run.on_progress is not None:
-                run.on_progress(run)
+            recount = None if tally is None else functools.partial(_recount, pool, task, tally)
+            yield from merge_chunk(
+                engine, name, task[2], chunk, run, part=part, tally=tally, recount=recount
+            )
     except OSError as err:  # the file could not be read to its end
         yield engine.unreadable(name, err, run, started=started)

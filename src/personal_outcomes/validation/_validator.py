@@ -14,6 +14,7 @@ from personal_outcomes._record_format import KEY_LIKE
 from personal_outcomes.exports._profile import Profile
 from personal_outcomes.frameworks import Registry, bundled
 from personal_outcomes.records import OutcomesRecord
+from personal_outcomes.validation._dask import scan_dask
 from personal_outcomes.validation._results import Issue, RecordResult, Report
 from personal_outcomes.validation._run import Engine, Run, format_for
 
@@ -191,12 +192,30 @@ class Validator:
         input_format: str | None = None,
         max_issues: int | None = None,
         stdin: BinaryIO | None = None,
+        dask: object = None,
     ) -> Report:
-        """Check files and return the summary report; at most ``max_issues`` issues kept."""
+        """Check files and return the summary report; at most ``max_issues`` issues kept.
+
+        With ``dask``, the files are checked on a Dask cluster, and the report is
+        exactly the one this process would make: ``dask`` is a scheduler address
+        (``"tcp://HOST:8786"``), ``"local"`` or ``"local:N"`` for a cluster of N worker
+        processes on this machine (``local``: one per usable core), started and stopped
+        here, or a ``distributed.Client``, used as it is. The workers read the files by
+        their paths. This needs the ``dask`` extra (``pip install
+        'personal-outcomes[dask]'``), else
+        :class:`~personal_outcomes.errors.MissingExtraError` is raised; a cluster that
+        cannot be reached, or that fails, raises
+        :class:`~personal_outcomes.errors.ClusterError`.
+        """
         run = Run()
         issues: list[Issue] = []
         truncated = False
-        scan = self._engine.scan(sources, input_format=input_format, stdin=stdin, run=run)
+        if dask is None:
+            scan = self._engine.scan(sources, input_format=input_format, stdin=stdin, run=run)
+        else:
+            scan = scan_dask(
+                self._engine, sources, dask=dask, run=run, input_format=input_format, stdin=stdin
+            )
         for result in scan:
             room = len(result.issues) if max_issues is None else max_issues - len(issues)
             if room < len(result.issues):
@@ -248,9 +267,12 @@ def validate_files(
     max_issues: int | None = None,
     strict: bool = False,
     quality: bool = False,
+    dask: object = None,
 ) -> Report:
-    """Check files and return a :class:`Report` with exact counts."""
+    """Check files and return a :class:`Report` with exact counts (see ``dask`` there)."""
     validator = Validator(
         registry, today=today, include_values=include_values, strict=strict, quality=quality
     )
-    return validator.validate_files(sources, input_format=input_format, max_issues=max_issues)
+    return validator.validate_files(
+        sources, input_format=input_format, max_issues=max_issues, dask=dask
+    )

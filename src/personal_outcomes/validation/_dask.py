@@ -1,0 +1,605 @@
+"""Checking files on a Dask cluster (``--dask SCHEDULER``), with the report of one process.
+
+The ``--jobs`` machinery on a cluster. Each JSON Lines file is cut into byte ranges
+at line ends, and every other file is one task; the workers open the files
+themselves, by path, and check them with the same code as one process. What comes
+back is what ``--jobs`` workers send: a slice's counts, every string record_id with
+its record number and line, and the records with issues (never their data); with a
+tally (``summarise``, ``journeys``), the slice's tally as well. The client takes the
+results in order, at most a window of tasks in flight, and merges them into the
+run, which finds duplicate ids across slices and files.
+
+A file checked whole comes back as segments, each ending at a fault of the file
+itself (a comma where a record of a JSON array should start, say), so that the
+fault is reported where one process reports it: between the records around it.
+
+The settings (the frameworks' data, the date called today, the options) go to every
+worker once; a worker keeps the engine it builds from them, by a digest of the
+settings, for the tasks that follow. Standard input, and anything that is not a
+regular file (a pipe, say), are checked in the client, in their turn.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import stat
+import threading
+import typing
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Final
+
+import attrs
+from attrs import frozen
+
+from personal_outcomes._codes import DUPLICATE_RECORD_ID
+from personal_outcomes._formats import READERS
+from personal_outcomes._formats._raw import FILE_LEVEL, RawRecord
+from personal_outcomes.errors import ClusterError, MissingExtraError
+from personal_outcomes.exports._profile import Profile
+from personal_outcomes.frameworks import Registry
+from personal_outcomes.validation import _parallel
+from personal_outcomes.validation._parallel import (
+    Accumulator,
+    Chunk,
+    as_duplicate,
+    merge_chunk,
+    read_chunk,
+    scan_here,
+    size_for_workers,
+    usable_cores,
+)
+from personal_outcomes.validation._results import RecordResult
+from personal_outcomes.validation._run import (
+    PROFILE,
+    STDIN,
+    Engine,
+    Partial,
+    Run,
+    Segment,
+    Source,
+    Sources,
+    relative_place,
+)
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+#: Seconds to wait for a scheduler to answer, and for it to have a worker.
+CONNECT_TIMEOUT: Final = 10
+#: The engines a worker keeps (one per run's settings; the oldest goes first).
+_KEPT: Final = 4
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+#: A chunk of a JSON Lines file: (path, source name, first byte, byte after the last).
+_Range = tuple[str, str, int, int]
+
+
+def local_workers(scheduler: str) -> int | None:
+    """Return the workers of a local cluster (``local``, ``local:N``), None for an address.
+
+    ``local`` has as many workers as this process may use processor cores.
+
+    >>> local_workers("local:3"), local_workers("tcp://10.0.0.5:8786")
+    (3, None)
+    """
+    name, colon, count = scheduler.partition(":")
+    if name != "local":
+        return None
+    if not colon:
+        return usable_cores()
+    if count.isascii() and count.isdigit() and int(count) >= 1:
+        return int(count)
+    raise ClusterError(
+        scheduler=scheduler, reason="a local cluster is local or local:N, N a whole number >= 1"
+    )
+
+
+# ---- on a worker --------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class _Settings:
+    """What a worker needs to build the client's engine: data, never paths."""
+
+    registry: Registry
+    today: dt.date
+    include_values: bool
+    strict: bool
+    quality: bool
+    profile: Profile | None
+    csv_dialect: Profile | None
+
+    @classmethod
+    def of(cls, engine: Engine) -> _Settings:
+        """Return the settings of an engine, its date called today fixed (workers' clocks vary)."""
+        return cls(
+            registry=engine.registry,
+            today=dt.date.fromisoformat(engine.checker.latest),
+            include_values=engine.include_values,
+            strict=engine.strict,
+            quality=engine.quality,
+            profile=engine.profile,
+            csv_dialect=engine.csv_dialect,
+        )
+
+    def engine(self) -> Engine:
+        """Build the engine."""
+        return Engine(
+            self.registry,
+            today=self.today,
+            include_values=self.include_values,
+            strict=self.strict,
+            quality=self.quality,
+            profile=self.profile,
+            csv_dialect=self.csv_dialect,
+        )
+
+
+def _engine(key: str, settings: _Settings) -> Engine:
+    """Return this worker's engine for the settings whose digest is ``key``."""
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = settings.engine()
+            while len(_engines) >= _KEPT:
+                del _engines[next(iter(_engines))]
+            _engines[key] = engine
+    return engine
+
+
+def _chunk_task(
+    key: str,
+    settings: _Settings,
+    chunk: _Range,
+    tally: Accumulator | None,
+    duplicates: frozenset[int],
+) -> tuple[Chunk, Accumulator | None] | OSError:
+    """Check one chunk of a JSON Lines file (see ``read_chunk``); a read failure is returned."""
+    try:
+        return read_chunk(chunk, tally, duplicates, engine=_engine(key, settings)), tally
+    except OSError as err:
+        return err
+
+
+@frozen(kw_only=True)
+class _Whole:
+    """A file checked whole: its segments, and why it could not be read (to its end)."""
+
+    segments: tuple[Segment, ...]
+    error: OSError | None = None
+    tally: Accumulator | None = None
+
+
+def _files_task(
+    key: str,
+    settings: _Settings,
+    sources: tuple[Source, ...],
+    tally: Accumulator | None,
+    duplicates: frozenset[int],
+) -> tuple[_Whole, ...]:
+    """Check whole files; with ``tally``, count each one's records into an empty copy.
+
+    ``duplicates`` (record numbers) are counted as duplicates: for one file counted again.
+    """
+    engine = _engine(key, settings)
+    return tuple(
+        _check_whole(engine, source, None if tally is None else tally.empty(), duplicates)
+        for source in sources
+    )
+
+
+def _check_whole(
+    engine: Engine, source: Source, tally: Accumulator | None, duplicates: frozenset[int]
+) -> _Whole:
+    try:
+        handle = Path(source.path).open("rb")  # noqa: SIM115 (closed below)
+    except OSError as err:
+        return _Whole(segments=(), error=err, tally=tally)
+    with handle:
+        return _check_file(engine, handle, source, tally, duplicates)
+
+
+class _Segments:
+    """The segments of one file being checked, cut after each fault of the file itself."""
+
+    def __init__(self, name: str) -> None:
+        """Start the file's first segment."""
+        self.name = name
+        self.segments: list[Segment] = []
+        self.results: list[RecordResult] = []
+        self.keys: list[str] = []
+        self.places: list[int] = []
+        self.first = self.records = 0
+        self.stopped = False
+
+    def record(self, key: object, index: int, line: int | None) -> None:
+        """Count a record, and its id if it is a string."""
+        self.records += 1
+        if type(key) is str:
+            self.keys.append(key)
+            self.places.append(relative_place(index - self.first, line))
+
+    def cut(self) -> None:
+        """End the current segment."""
+        self.segments.append(
+            Segment(
+                source=self.name,
+                records=self.records - self.first,
+                lines=0,
+                results=tuple(self.results),
+                keys=tuple(self.keys),
+                places=tuple(self.places),
+                continued=bool(self.segments),
+                complete=not self.stopped,
+            )
+        )
+        self.results.clear()
+        self.keys.clear()
+        self.places.clear()
+        self.first, self.stopped = self.records, False
+
+
+def _check_file(
+    engine: Engine,
+    handle: BinaryIO,
+    source: Source,
+    tally: Accumulator | None,
+    duplicates: frozenset[int],
+) -> _Whole:
+    """Check a file as ``Engine.run_records`` does, into segments cut after each file fault.
+
+    Results are numbered in the file (as placed, see ``Engine.absorb_placed``); the
+    places of the ids, from the start of their segment. Lines are the file's own.
+    """
+    name = source.label
+    reader = engine.export_reader if source.format == PROFILE else READERS[source.format]
+    if source.format == "csv" and engine.csv_reader is not None:
+        reader = engine.csv_reader
+    assert reader is not None  # noqa: S101 (a profile's sources come with a profile)
+    found = _Segments(name)
+    error: OSError | None = None
+    try:
+        for raw in reader(handle, name):
+            data = raw.data
+            if not raw.problems and engine.quick(data):  # clean: only its id can be wrong
+                if tally is not None:
+                    _count_clean(engine, tally, raw, name, duplicates)
+                found.record(data["record_id"], raw.index, raw.line)  # type: ignore[index]
+                continue
+            found.stopped = found.stopped or any(problem.stops for problem in raw.problems)
+            if raw.index == FILE_LEVEL:  # the file's own fault: the end of a segment
+                result = engine.file_fault(raw, name)
+                found.results.append(result)
+                found.cut()
+            else:
+                result = engine.full(raw, name)
+                if result.issues:
+                    found.results.append(attrs.evolve(result, data=None))  # no data leaves
+                key = data.get("record_id") if type(data) is dict else None
+                found.record(key, raw.index, raw.line)
+            if tally is not None:
+                tally.add(as_duplicate(engine, result) if raw.index in duplicates else result)
+    except OSError as err:  # the file opened, but reading it failed part way
+        error = err
+    found.cut()
+    return _Whole(segments=tuple(found.segments), error=error, tally=tally)
+
+
+def _count_clean(
+    engine: Engine, tally: Accumulator, raw: RawRecord, name: str, duplicates: frozenset[int]
+) -> None:
+    """Count a clean record, as a duplicate if its number is in ``duplicates``."""
+    if raw.index in duplicates:
+        clean = RecordResult(source=name, index=raw.index, line=raw.line, record_id=None, issues=())
+        tally.add(as_duplicate(engine, clean))
+    else:
+        tally.add_clean(raw.data)
+
+
+# ---- on the client --------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def connect(dask: object) -> Iterator[tuple[Client, str]]:
+    """Connect to the cluster ``dask`` names; yield its client and its name for messages.
+
+    ``dask`` is a scheduler address, ``local`` or ``local:N`` (a cluster of N worker
+    processes on this machine, started and stopped here), or a ``distributed.Client``
+    (used as it is, and left open). Raises :class:`~personal_outcomes.errors.ClusterError`
+    when the cluster cannot be reached, :class:`~personal_outcomes.errors.MissingExtraError`
+    when Dask is not installed.
+    """
+    try:
+        import distributed  # noqa: PLC0415 (an optional extra, imported when asked for)
+    except ImportError as err:
+        raise MissingExtraError(
+            purpose="Dask clusters", package="dask.distributed", extra="dask"
+        ) from err
+    if isinstance(dask, distributed.Client):
+        yield dask, str(getattr(dask.scheduler, "address", "the client given"))
+        return
+    if not isinstance(dask, str):
+        message = "dask= takes a scheduler address, 'local', 'local:N' or a distributed.Client"
+        raise TypeError(message)
+    workers = local_workers(dask)
+    with contextlib.ExitStack() as stack:
+        try:
+            if workers is None:
+                client = distributed.Client(  # type: ignore[no-untyped-call]
+                    dask, timeout=CONNECT_TIMEOUT, set_as_default=False
+                )
+                stack.enter_context(client)
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            else:
+                cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # No dashboard; the scheduler's own web server on any free port of
+                    # this machine only (its default port may be taken by another run).
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    silence_logs=logging.ERROR,
+                )
+                stack.enter_context(cluster)
+                client = stack.enter_context(
+                    distributed.Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
+                )
+        except (OSError, ValueError, RuntimeError) as err:
+            raise ClusterError(scheduler=dask, reason=str(err) or type(err).__name__) from err
+        yield client, dask
+
+
+@frozen(kw_only=True)
+class _Job:
+    """One source and how it is checked: here, in chunks (``chunks``), or whole."""
+
+    source: Source
+    here: bool = False
+    chunks: tuple[_Range, ...] | None = None
+    #: Set when the file could not even be cut into chunks.
+    error: OSError | None = None
+    size: int = 0
+
+
+def _job(source: Source) -> _Job:
+    if source.path == STDIN or source.error is not None:
+        return _Job(source=source, here=True)
+    try:
+        status = os.stat(source.path)  # noqa: PTH116 (one call for the kind and the size)
+    except OSError:
+        return _Job(source=source, here=True)  # reported here, as by one process
+    if not stat.S_ISREG(status.st_mode):
+        return _Job(source=source, here=True)  # a pipe, say: read once, and only here
+    size = size_for_workers(source)
+    if size is None:
+        return _Job(source=source, size=status.st_size)
+    try:
+        chunks = tuple(
+            (source.path, source.label, start, end)
+            for start, end in _parallel._chunks(source.path, size)
+        )
+    except OSError as err:
+        return _Job(source=source, chunks=(), error=err)
+    return _Job(source=source, chunks=chunks)
+
+
+class _Tasks:
+    """The run's tasks, submitted in order, at most ``size`` in flight; taken in order.
+
+    Each chunk of a JSON Lines file is a task; files checked whole are batched, in
+    order, into tasks of at most about ``CHUNK_BYTES`` (a file larger is a task alone).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        scheduler: str,
+        engine: Engine,
+        jobs: list[_Job],
+        tally: Accumulator | None,
+    ) -> None:
+        """Send the engine's settings to every worker; no task is submitted yet."""
+        settings = _Settings.of(engine)
+        self.client = client
+        self.scheduler = scheduler
+        self.key = hashlib.sha256(pickle.dumps(settings)).hexdigest()
+        self.settings = client.scatter(  # type: ignore[no-untyped-call]
+            settings, broadcast=True, hash=False
+        )
+        threads = client.nthreads()  # type: ignore[no-untyped-call]
+        self.size = max(4, 2 * sum(threads.values()))
+        self.tally = tally
+        self.pending: collections.deque[Future[object]] = collections.deque()
+        self.files: collections.deque[_Whole] = collections.deque()
+        self.waiting = self._all(jobs)
+
+    @staticmethod
+    def _all(jobs: list[_Job]) -> Iterator[tuple[Callable[..., object], object]]:
+        batch: list[Source] = []
+        size = 0
+        for job in jobs:
+            if job.here or job.error is not None:
+                continue
+            if job.chunks is None and (not batch or size + job.size <= _parallel.CHUNK_BYTES):
+                batch.append(job.source)
+                size += job.size
+                continue
+            if batch:
+                yield _files_task, tuple(batch)
+            batch, size = [], 0
+            if job.chunks is None:
+                batch, size = [job.source], job.size
+            else:
+                for chunk in job.chunks:
+                    yield _chunk_task, chunk
+        if batch:
+            yield _files_task, tuple(batch)
+
+    def submit(
+        self, task: Callable[..., object], what: object, duplicates: frozenset[int] = frozenset()
+    ) -> Future[object]:
+        """Submit one task, with the run's settings and an empty tally if counting."""
+        empty = None if self.tally is None else self.tally.empty()
+        return self.client.submit(
+            task, self.key, self.settings, what, empty, duplicates, pure=False
+        )
+
+    def take(self) -> object:
+        """Return the result of the next task in order."""
+        while len(self.pending) < self.size:
+            waiting = next(self.waiting, None)
+            if waiting is None:
+                break
+            self.pending.append(self.submit(*waiting))
+        return self.result(self.pending.popleft())
+
+    def take_file(self) -> _Whole:
+        """Return the next file checked whole, in order."""
+        if not self.files:
+            self.files.extend(typing.cast("tuple[_Whole, ...]", self.take()))
+        return self.files.popleft()
+
+    def again(
+        self, task: Callable[..., object], what: object, duplicates: frozenset[int]
+    ) -> object:
+        """Count a file or chunk again, ``duplicates`` excluded, out of turn; return the result."""
+        return self.result(self.submit(task, what, duplicates))
+
+    def result(self, future: Future[object]) -> object:
+        """Wait for a task's result; a failure of the cluster is a ClusterError."""
+        try:
+            return future.result()
+        except Exception as err:
+            reason = f"a task failed: {type(err).__name__}: {err}"
+            raise ClusterError(scheduler=self.scheduler, reason=reason) from err
+
+    def skip(self, count: int) -> None:
+        """Pass over the next ``count`` tasks (the rest of a file that failed)."""
+        for _ in range(count):
+            if self.pending:
+                self.pending.popleft().cancel()  # type: ignore[no-untyped-call]
+            else:
+                next(self.waiting)
+
+    def close(self) -> None:
+        """Cancel the tasks still in flight."""
+        if self.pending:
+            self.client.cancel(list(self.pending))  # type: ignore[no-untyped-call]
+        self.pending.clear()
+
+
+def scan_dask(
+    engine: Engine,
+    sources: Sources,
+    *,
+    dask: object,
+    run: Run,
+    input_format: str | None = None,
+    stdin: BinaryIO | None = None,
+    tally: Accumulator | None = None,
+) -> Iterator[RecordResult]:
+    """Check files like :meth:`Engine.scan`, on the Dask cluster ``dask`` (see :func:`connect`).
+
+    The results, the run's counts and ``tally`` are exactly those of one process.
+    With ``tally``, every record is counted into it (see ``scan_parallel``).
+    """
+    plan = engine.plan(sources, input_format)
+    run.skipped += plan.skipped
+    jobs = [_job(source) for source in plan.sources]
+    with connect(dask) as (client, scheduler):
+        tasks = _Tasks(client, scheduler, engine, jobs, tally)
+        try:
+            for job in jobs:
+                if job.here:
+                    yield from scan_here(engine, job.source, run, stdin=stdin, tally=tally)
+                else:
+                    run.position = None
+                    yield from _merge(engine, job, tasks, run, tally)
+        finally:
+            tasks.close()
+
+
+def _merge(
+    engine: Engine, job: _Job, tasks: _Tasks, run: Run, tally: Accumulator | None
+) -> Iterator[RecordResult]:
+    """Add one file checked by the workers to the run; yield its records with issues."""
+    name = job.source.label
+    started = False
+    chunks = job.chunks or ()
+    taken = 0
+    try:
+        if job.error is not None:
+            raise job.error
+        if job.chunks is None:
+            whole = tasks.take_file()
+            started = bool(whole.segments)
+            yield from _merge_whole(engine, job.source, whole, tasks=tasks, run=run, tally=tally)
+            return
+        if not chunks:  # an empty file: no records, but a source of the run all the same
+            empty = Segment(source=name, records=0, lines=0, results=(), keys=(), places=())
+            yield from engine.absorb(Partial(segments=(empty,)), run)
+        for chunk in chunks:
+            done = tasks.take()
+            taken += 1
+            if isinstance(done, OSError):
+                raise done
+            checked, part = typing.cast("tuple[Chunk, Accumulator | None]", done)
+            started = True
+            recount = None if tally is None else functools.partial(_recount, tasks, chunk)
+            yield from merge_chunk(
+                engine, name, chunk[2], checked, run, part=part, tally=tally, recount=recount
+            )
+    except OSError as err:  # the file could not be read (to its end)
+        tasks.skip(len(chunks) - taken)  # the rest of its chunks
+        yield engine.unreadable(name, err, run, started=started)
+
+
+def _recount(tasks: _Tasks, chunk: _Range, duplicates: frozenset[int]) -> Accumulator:
+    done = tasks.again(_chunk_task, chunk, duplicates)
+    if isinstance(done, OSError):
+        raise done
+    return typing.cast("tuple[Chunk, Accumulator]", done)[1]
+
+
+def _merge_whole(
+    engine: Engine,
+    source: Source,
+    whole: _Whole,
+    *,
+    tasks: _Tasks,
+    run: Run,
+    tally: Accumulator | None,
+) -> Iterator[RecordResult]:
+    """Add a file checked whole to the run (see :func:`_merge`)."""
+    duplicates: list[int] = []
+    for segment in whole.segments:
+        for result in engine.absorb_placed(segment, run):
+            if result.index is not None and any(
+                issue.code == DUPLICATE_RECORD_ID for issue in result.issues
+            ):
+                duplicates.append(result.index)
+            yield result
+    if whole.error is not None:
+        raise whole.error
+    if tally is not None and whole.tally is not None:
+        part = whole.tally
+        if duplicates:  # count the file again, its duplicates excluded
+            done = tasks.again(_files_task, (source,), frozenset(duplicates))
+            again = typing.cast("tuple[_Whole, ...]", done)[0]
+            if again.error is not None:
+                raise again.error
+            part = again.tally or part
+        tally += part
+    if run.on_progress is not None:
+        run.on_progress(run)

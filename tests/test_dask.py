@@ -1,0 +1,593 @@
+"""``--dask SCHEDULER`` and ``dask=``: files checked on a Dask cluster, the report of one process.
+
+Each test compares a run on a cluster with the same run in one process, byte for byte:
+the text and JSON reports of ``validate``, the outputs of ``summarise`` and ``journeys``.
+The clusters are local (``LocalCluster``, two workers, no dashboard): one of worker
+processes, as on a real cluster, and one of worker threads in this process, the same
+code measured by coverage. ``CHUNK_BYTES`` is made small, so that a JSON Lines file is
+cut into many byte ranges and small files are batched into several tasks.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from distributed import Client, LocalCluster
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import TODAY, TODAY_ARG, record
+from personal_outcomes import Validator, validate_files
+from personal_outcomes._cli import _progress, _validate, run
+from personal_outcomes.errors import ClusterError, MissingExtraError
+from personal_outcomes.validation import _dask, _parallel
+from strategies import mutated_records, records
+
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "records"
+EXPORTS = Path(__file__).parent.parent / "examples" / "exports"
+#: Two workers of one thread; no dashboard, and the scheduler's web server on a free port.
+CLUSTER: dict[str, Any] = {
+    "n_workers": 2,
+    "threads_per_worker": 1,
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+    "silence_logs": logging.CRITICAL,
+}
+#: Bytes of a JSON Lines chunk (and of a batch of small files) in these tests.
+SMALL_CHUNKS = 2048
+
+
+def cli(*arguments: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
+    code = run(list(arguments), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _quiet() -> Iterator[None]:
+    """Dask's own logging stays out of the test output."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(scope="module", params=["processes", "threads"])
+def scheduler(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The address of a local cluster of two workers: processes, or threads of this process."""
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        processes=request.param == "processes", **CLUSTER
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def threads() -> Iterator[str]:
+    """A cluster of worker threads in this process, for tests that change its code."""
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        processes=False, **CLUSTER
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut JSON Lines files into chunks of a few records, and batch few small files."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", SMALL_CHUNKS)
+
+
+# ---- material -----------------------------------------------------------------------
+
+
+def _review(record_id: str, **changes: Any) -> dict[str, Any]:
+    outcome = {"outcome": "seeing-people", "what_matters": "My pals", "status": "met"}
+    return record(
+        record_id=record_id, stage="review", recorded_on="2026-06-01", outcomes=[outcome], **changes
+    )
+
+
+def _big_lines(count: int) -> list[str]:
+    """JSON Lines: clean records, unknown outcomes, duplicate ids near and far, broken lines."""
+    lines = []
+    for number in range(count):
+        data = record(
+            record_id=f"r-{number}",
+            person_id=f"p-{number % 7}",
+            context={"team": ("north", "south")[number % 2]},
+        )
+        if number % 9 == 4:
+            data["outcomes"] = [{"outcome": "seeing-peple", "what_matters": "Friends"}]
+        if number % 13 == 6:
+            data["record_id"] = "r-1"  # a duplicate, many chunks after the first
+        if number % 11 == 3:
+            data = _review(f"r-{number}", person_id=f"p-{number % 7}")
+        lines.append(json.dumps(data))
+        if number % 37 == 20:
+            lines.append('{"record_id": "r-broken", ')  # spoils only its own line
+        if number % 50 == 0:
+            lines.append("")
+    return lines
+
+
+def _folder(tmp_path: Path) -> Path:
+    """Files of every kind, whose ids repeat across files, chunks and batches."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a-big.jsonl").write_text("\n".join(_big_lines(300)) + "\n", encoding="utf-8")
+    for name in ("valid.csv", "practice.csv", "stream.yaml", "valid-list.yaml", "mixed.jsonl"):
+        shutil.copy(CORPUS / name, folder / name)
+    comma = [record(record_id="r-7"), record(record_id="new-1"), record(record_id="r-5")]
+    texts = [json.dumps(item) for item in comma]
+    # A comma where a record should start: a fault of the file, between two records.
+    (folder / "c-comma.json").write_text(f"[{texts[0]}, ,{texts[1]},{texts[2]}]", encoding="utf-8")
+    (folder / "d-empty.jsonl").write_bytes(b"")
+    (folder / "e-utf16.jsonl").write_bytes(json.dumps(record()).encode("utf-16"))
+    (folder / "f-more.jsonl").write_text(
+        "\n".join(_big_lines(40)[5:]) + "\nnot json\n", encoding="utf-8"
+    )
+    return folder
+
+
+def _same(arguments: Sequence[str], scheduler: str) -> tuple[int, str, str]:
+    """Run a command in one process and on the cluster; return the one result both gave."""
+    command, *rest = arguments
+    one = cli(command, *rest)
+    on_dask = cli(command, "--dask", scheduler, *rest)
+    assert on_dask == one
+    return one
+
+
+# ---- validate -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    "options",
+    [
+        (),
+        ("--format", "json"),
+        ("--strict", "--quality", "--show-values"),
+        ("--format", "json", "--max-issues", "7"),
+    ],
+)
+def test_validate_on_a_cluster_is_one_process_byte_for_byte(
+    scheduler: str, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    """Chunks, batches of files, file faults between records, duplicates anywhere: the same."""
+    folder = _folder(tmp_path)
+    code, out, err = _same(("validate", TODAY_ARG, *options, str(folder)), scheduler)
+    assert (code, err) == (1, "")
+    if "--format" in options:
+        report = json.loads(out)
+        assert (report["records"], report["valid"]) == (367, 262)
+        codes = {issue["code"] for issue in report["issues"]}
+        assert {"duplicate-record-id", "unknown-outcome", "parse-error"} <= codes
+        assert [(Path(f["source"]).name, f["records"]) for f in report["files"]] == [
+            ("a-big.jsonl", 308),
+            ("c-comma.json", 3),
+            ("d-empty.jsonl", 0),
+            ("e-utf16.jsonl", 0),
+            ("f-more.jsonl", 38),
+            ("mixed.jsonl", 5),
+            ("practice.csv", 5),
+            ("stream.yaml", 4),
+            ("valid-list.yaml", 2),
+            ("valid.csv", 2),
+        ]
+    else:
+        comma = [line for line in out.splitlines() if line.startswith(str(folder / "c-comma"))]
+        # The file's own fault is reported between the records around it, as by one process.
+        found = [line.split(": ")[2] for line in comma]
+        assert [code for code in found if not code.startswith("quality")] == [
+            "duplicate-record-id",
+            "parse-error",
+            "duplicate-record-id",
+        ]
+
+
+@pytest.mark.usefixtures("small")
+def test_the_whole_corpus_on_a_cluster(scheduler: str) -> None:
+    """Every corpus file, each fault of every format, checked on the workers: the same."""
+    for output in ("text", "json"):
+        code, _, _ = _same(("validate", TODAY_ARG, "--format", output, str(CORPUS)), scheduler)
+        assert code == 1
+
+
+def test_organisations_frameworks_are_sent_to_the_workers(scheduler: str, tmp_path: Path) -> None:
+    """Frameworks from --framework-dir reach the workers as data, not as a path."""
+    folder = tmp_path / "fw"
+    folder.mkdir()
+    shutil.copy(DATA / "frameworks" / "minimal.yaml", folder / "local.yaml")
+    local = record(
+        record_id="l-1",
+        framework="local-test",
+        outcomes=[{"outcome": "old-outcome", "what_matters": "x"}],
+    )
+    path = tmp_path / "r.jsonl"
+    path.write_text(f"{json.dumps(local)}\n{json.dumps(record())}\n", encoding="utf-8")
+    options = ("validate", "--framework-dir", str(folder), TODAY_ARG, str(path))
+    code, out, _ = _same(options, scheduler)
+    assert code == 0
+    assert "retired-outcome (warning)" in out
+
+
+def test_exports_and_csv_dialects_are_read_on_the_workers(scheduler: str) -> None:
+    """An export through a profile, and a CSV in another dialect, are read as here."""
+    profile = str(EXPORTS / "outcomes-export.profile.yaml")
+    code, out, _ = _same(
+        ("validate", TODAY_ARG, "--profile", profile, str(EXPORTS / "outcomes-export.csv")),
+        scheduler,
+    )
+    assert code == 1
+    assert out.endswith("(3 errors, 0 warnings)\n")
+    semicolon = str(CORPUS / "semicolon.csv")
+    code, out, _ = _same(("validate", TODAY_ARG, "--delimiter", ";", semicolon), scheduler)
+    assert code == 1
+
+
+def test_an_unreadable_file_is_reported_as_by_one_process(scheduler: str, tmp_path: Path) -> None:
+    """A missing file, and one that opens but cannot be read: exit 2, the others checked."""
+    good = tmp_path / "ok.jsonl"
+    good.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    for options in (("--format", "json"), ()):
+        arguments = ("validate", TODAY_ARG, *options, str(tmp_path / "gone.csv"), str(good))
+        code, out, _ = _same(arguments, scheduler)
+        assert code == 2
+        memory = ("validate", TODAY_ARG, *options, "--input-format", "csv", "/proc/self/mem")
+        code, out, _ = _same((*memory, str(good)), scheduler)
+        assert code == 2
+        assert "(Input/output error)" in out
+
+
+def test_standard_input_and_pipes_are_read_here(
+    scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Standard input, and a file that is no regular file, are read by this process."""
+    data = (CORPUS / "valid.csv").read_bytes()
+    outputs = []
+    for dask in ((), ("--dask", scheduler)):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        arguments = ("--input-format", "csv", "-", "/dev/null", str(CORPUS / "valid.csv"))
+        outputs.append(cli("validate", TODAY_ARG, *dask, "--format", "json", *arguments))
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0][1])["records"] == 4
+
+
+class Terminal(io.StringIO):
+    """A standard error that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.usefixtures("small")
+def test_progress_on_a_terminal(
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal, the run on a cluster shows its progress too, and clears it."""
+    folder = _folder(tmp_path)
+    expected = cli("validate", TODAY_ARG, str(folder))[:2]
+    clock = iter(range(0, 10_000, 2))
+    monkeypatch.setattr(_progress, "time", SimpleNamespace(monotonic=lambda: float(next(clock))))
+    code, out, err = cli("validate", TODAY_ARG, "--dask", threads, str(folder), stderr=Terminal())
+    assert (code, out) == expected
+    assert f"\r\x1b[Kchecking {folder / 'valid.csv'}: 367 records" in err
+    assert err.endswith("\r\x1b[K")
+
+
+def test_each_run_s_settings_reach_the_workers(threads: str, tmp_path: Path) -> None:
+    """Workers keep an engine per run's settings: runs with other settings are not confused."""
+    path = tmp_path / "dates.jsonl"
+    dates = [f"2026-0{month}-01" for month in range(1, 7)]
+    path.write_text(
+        "".join(
+            json.dumps(record(record_id=f"r-{n}", recorded_on=day)) + "\n"
+            for n, day in enumerate(dates)
+        ),
+        encoding="utf-8",
+    )
+    futures = []
+    for today in [*dates, dates[0]]:  # more settings than a worker keeps, then the first again
+        out = _same(("validate", f"--today={today}", str(path)), threads)[1]
+        futures.append(out.count("future-date"))
+    assert futures == [5, 4, 3, 2, 1, 0, 5]
+
+
+# ---- summarise and journeys -----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize("command", ["summarise", "journeys"])
+@pytest.mark.parametrize("output", ["json", "table"])
+def test_tallies_on_a_cluster_are_one_process(
+    scheduler: str, tmp_path: Path, command: str, output: str
+) -> None:
+    """Counts of every chunk and file merge to one process's; duplicates recounted."""
+    folder = _folder(tmp_path)
+    by = ("--by", "context.team", "--by", "period")
+    code, out, err = _same((command, TODAY_ARG, "--format", output, *by, str(folder)), scheduler)
+    assert code == 0
+    assert err == (
+        f"personal-outcomes {command}: 2 fault(s) of a file itself, in no record (an empty "
+        "file, say); personal-outcomes validate lists them\n"
+    )
+    if output == "json":
+        counts = json.loads(out)
+        del counts["rows"]
+        by_code = {"duplicate-record-id": 60, "parse-error": 13, "schema": 6, "unknown-outcome": 35}
+        assert counts == {
+            "records": 367,
+            "included": 262,
+            "excluded": {"total": 105, "by_code": by_code},
+        }
+
+
+def test_tallies_stop_at_an_unreadable_file(scheduler: str, tmp_path: Path) -> None:
+    """An unreadable file: exit 2 and nothing written, as without --dask."""
+    good = tmp_path / "ok.jsonl"
+    good.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    written = tmp_path / "out.csv"
+    for command in ("summarise", "journeys"):
+        arguments = (command, "--output", str(written), str(good), str(tmp_path / "gone.yaml"))
+        code, out, err = _same(arguments, scheduler)
+        assert (code, out, written.exists()) == (2, "", False)
+        assert err.endswith("1 file(s) could not be read; nothing was written\n")
+
+
+# ---- random input ----------------------------------------------------------------------
+
+
+@st.composite
+def mixed_lines(draw: st.DrawFn) -> str:
+    """A line of JSON Lines: a record (clean, with errors), a repeated id, or junk."""
+    kind = draw(st.sampled_from(["clean", "clean", "error", "junk"]))
+    if kind == "junk":
+        return draw(st.sampled_from(["", "not json", "[1]", '{"record_id": "r-1"}']))
+    data: object = draw(records() if kind == "clean" else mutated_records())
+    if isinstance(data, dict) and draw(st.booleans()):
+        data["record_id"] = draw(st.sampled_from(["r-1", "r-2", "r-3"]))
+    return json.dumps(data)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=st.lists(st.lists(mixed_lines(), max_size=30), min_size=1, max_size=3),
+    chunk=st.integers(1, 3000),
+)
+def test_any_input_cut_anywhere_gives_one_process_s_report(
+    threads: str, files: list[list[str]], chunk: int
+) -> None:
+    """Random files, cut into chunks of any size, give one process's report."""
+    with pytest.MonkeyPatch.context() as monkeypatch, tempfile.TemporaryDirectory() as name:
+        monkeypatch.setattr(_parallel, "CHUNK_BYTES", chunk)
+        folder = Path(name)
+        for number, lines in enumerate(files):
+            (folder / f"{number}.jsonl").write_text("\n".join(lines), encoding="utf-8")
+        _same(("validate", TODAY_ARG, "--format", "json", str(folder)), threads)
+        _same(("summarise", TODAY_ARG, "--format", "json", "--by", "period", str(folder)), threads)
+
+
+# ---- files that go away while the run is under way -----------------------------------
+
+
+def _vanishing(monkeypatch: pytest.MonkeyPatch, name: str, where: str) -> None:
+    """Delete the file named ``name`` just after ``where`` (a step of the run) reached it."""
+    if where == "planned":  # cut into chunks here, gone before a worker reads it
+        original = _parallel._chunks
+
+        def planned(path: str, size: int) -> Iterator[tuple[int, int]]:
+            chunks = list(original(path, size))
+            if Path(path).name == name:
+                Path(path).unlink()
+            return iter(chunks)
+
+        monkeypatch.setattr(_parallel, "_chunks", planned)
+    elif where == "sized":  # gone before it is cut into chunks, or read whole
+        size_of = _parallel.size_for_workers
+
+        def sized(source: Any) -> int | None:
+            size = size_of(source)
+            if Path(source.path).name == name:
+                Path(source.path).unlink()
+            return size
+
+        monkeypatch.setattr(_dask, "size_for_workers", sized)
+    else:  # gone before the file or chunk is counted again, its duplicates excluded
+        again = _dask._Tasks.again
+
+        def counted_again(tasks: Any, task: Any, what: Any, duplicates: Any) -> object:
+            path = Path(what[0] if isinstance(what[0], str) else what[0].path)  # chunk, files
+            if path.name == name:
+                path.unlink(missing_ok=True)
+            return again(tasks, task, what, duplicates)
+
+        monkeypatch.setattr(_dask._Tasks, "again", counted_again)
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [("a-big.jsonl", "planned"), ("a-big.jsonl", "sized"), ("practice.csv", "sized")],
+)
+def test_a_file_gone_before_a_worker_reads_it_is_unreadable(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, where: str
+) -> None:
+    """A file that went away after it was planned is reported as if it was never there."""
+    folder = _folder(tmp_path)
+    files = sorted(map(str, folder.iterdir()))
+    _vanishing(monkeypatch, name, where)
+    code, out, err = cli("validate", TODAY_ARG, "--dask", scheduler, str(folder))
+    assert (code, out, err) == cli("validate", TODAY_ARG, *files)  # the file is gone now
+    assert code == 2
+    assert f"{folder / name}: /: unreadable-file: the file cannot be read (No such" in out
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize("name", ["a-big.jsonl", "c-comma.json"])
+def test_a_file_gone_before_it_is_counted_again_stops_the_tally(
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A file with duplicates, gone when its records are counted again: exit 2, nothing written."""
+    folder = _folder(tmp_path)
+    _vanishing(monkeypatch, name, "counted")
+    code, out, err = cli("summarise", "--dask", threads, str(folder))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{folder / name}: /: unreadable-file: the file cannot be read (No such file or "
+        "directory); check the path and permissions\n"
+        "personal-outcomes summarise: 1 file(s) could not be read; nothing was written\n"
+    )
+
+
+# ---- clusters that cannot be used --------------------------------------------------------
+
+
+def test_dask_and_jobs_together_are_a_usage_error() -> None:
+    """--dask and --jobs are two ways to run: both at once is refused."""
+    for command in ("validate", "summarise", "journeys"):
+        code, out, err = cli(command, "--jobs", "2", "--dask", "local:1", "x.jsonl")
+        assert (code, out) == (2, "")
+        assert err.startswith(
+            f"personal-outcomes {command}: error: argument --dask: not allowed with argument --jobs"
+        )
+
+
+@pytest.mark.parametrize("scheduler", ["local:0", "local:", "local:x", "local:-1", "local:²"])
+def test_a_local_cluster_needs_at_least_one_worker(scheduler: str) -> None:
+    """local:N needs a whole number N of at least 1 (local:1 is the smallest cluster)."""
+    code, out, err = cli("validate", "--dask", scheduler, "x.jsonl")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "personal-outcomes validate: error: argument --dask: must be local, local:N (N at "
+        "least 1) or a scheduler address (tcp://HOST:8786)\n"
+    )
+    with pytest.raises(ClusterError) as raised:
+        Validator().validate_files("x.jsonl", dask=scheduler)
+    assert (raised.value.scheduler, raised.value.reason) == (
+        scheduler,
+        "a local cluster is local or local:N, N a whole number >= 1",
+    )
+
+
+def _cannot(scheduler: str, reason: str) -> str:
+    return (
+        f"personal-outcomes: cannot use the Dask cluster at {scheduler} ({reason}); check the "
+        "address (tcp://HOST:8786, or local:N for N worker processes on this machine), that "
+        "the scheduler is running, and that every worker has the same version of "
+        "personal-outcomes[dask] installed\n"
+    )
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody listening, or no address at all: exit 2, a message, nothing else written."""
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 0.5)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    nobody = "tcp://127.0.0.1:1"
+    reason = f"Timed out trying to connect to {nobody} after 0.5 s"
+    assert cli("validate", "--dask", nobody, str(path)) == (2, "", _cannot(nobody, reason))
+    assert cli("journeys", "--dask", nobody, str(path)) == (2, "", _cannot(nobody, reason))
+    reason = "missing port number in address 'nowhere'"
+    assert cli("validate", "--dask", "nowhere", str(path)) == (2, "", _cannot("nowhere", reason))
+
+
+def test_a_scheduler_without_workers_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduler with no worker to run the tasks is an error, not a wait without end."""
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 0.5)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        **{**CLUSTER, "n_workers": 0, "processes": False}
+    ) as empty:
+        address = empty.scheduler_address
+        code, out, err = cli("validate", "--dask", address, str(path))
+    reason = "Only 0/1 workers arrived after 0.5"
+    assert (code, out, err) == (2, "", _cannot(address, reason))
+
+
+@pytest.mark.usefixtures("small")
+def test_a_task_that_fails_on_a_worker_is_a_clear_error(
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that cannot run the tasks (here: cannot build its engine) stops the run."""
+
+    def broken(key: str, settings: object) -> object:
+        raise ModuleNotFoundError("No module named 'personal_outcomes'")
+
+    monkeypatch.setattr(_dask, "_engine", broken)
+    folder = _folder(tmp_path)
+    reason = "a task failed: ModuleNotFoundError: No module named 'personal_outcomes'"
+    for command in ("validate", "summarise"):  # the tasks still in flight are cancelled
+        assert cli(command, "--dask", threads, str(folder)) == (2, "", _cannot(threads, reason))
+
+
+def test_without_dask_installed_the_command_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the dask extra, --dask and dask= say how to install it; the rest works."""
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    message = (
+        "personal-outcomes: Dask clusters need dask.distributed: "
+        "pip install 'personal-outcomes[dask]'\n"
+    )
+    for command in ("validate", "summarise", "journeys"):
+        assert cli(command, "--dask", "local", str(path)) == (2, "", message)
+    with pytest.raises(MissingExtraError):
+        Validator().validate_files(path, dask="local:1")
+    assert cli("validate", TODAY_ARG, str(path))[0] == 0
+
+
+# ---- a cluster started for the run, and the Python API -------------------------------------
+
+
+@pytest.mark.usefixtures("small")
+def test_a_local_cluster_is_started_and_stopped_for_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """local:N starts N worker processes for the run (at most the usable cores, with a note)."""
+    monkeypatch.setattr(_validate, "usable_cores", lambda: 1)
+    folder = _folder(tmp_path)
+    code, out, err = cli("validate", TODAY_ARG, "--dask", "local:3", str(folder))
+    assert (code, out) == cli("validate", TODAY_ARG, str(folder))[:2]
+    assert err == (
+        "personal-outcomes: note: --dask local:3 is more than the 1 processor core(s) this "
+        "command may use; using local:1\n"
+    )
+
+
+def test_the_python_api_takes_a_scheduler_or_a_client(scheduler: str, tmp_path: Path) -> None:
+    """Validator.validate_files(dask=...) gives the report of one process."""
+    folder = _folder(tmp_path)
+    validator = Validator(today=TODAY)
+    expected = validator.validate_files(folder, max_issues=50)
+    assert validator.validate_files(folder, max_issues=50, dask=scheduler) == expected
+    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        assert validator.validate_files(folder, max_issues=50, dask=client) == expected
+        assert client.status == "running"  # a client given is left open
+    assert validate_files(folder, today=TODAY, max_issues=50, dask=scheduler) == expected
+    with pytest.raises(TypeError, match="dask= takes a scheduler address"):
+        validator.validate_files(folder, dask=2)
+
+
+def test_local_is_one_worker_per_usable_core() -> None:
+    assert _dask.local_workers("local") == _parallel.usable_cores()
+    assert _dask.local_workers("local:1") == 1
+    assert _dask.local_workers("localhost:8786") is None
