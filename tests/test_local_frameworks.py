@@ -829,3 +829,58 @@ def test_the_example_follows_the_derived_file_schema() -> None:
     data = load_one(EXAMPLE.read_bytes(), str(EXAMPLE)).data
     validator = jsonschema.Draft202012Validator(derived_framework_schema())
     assert list(validator.iter_errors(data)) == []
+
+
+# ---- a local framework in the crosswalk, SKOS and show -------------------------------------
+
+
+LANARK = bundled().with_directory(EXAMPLES).get("lanark-adults")
+
+
+def test_a_local_framework_keeps_its_bases_national_outcomes_and_adds_none() -> None:
+    from personal_outcomes.interop import crosswalk  # noqa: PLC0415
+
+    walk = crosswalk()
+    kept = [outcome for outcome in LANARK.outcome_ids if outcome in ADULTS]
+    assert kept == list(ADULTS.outcome_ids)
+    assert [walk.numbers(LANARK, o) for o in kept] == [walk.numbers(ADULTS, o) for o in kept]
+    assert walk.numbers(LANARK, "getting-online") == ()
+    assert walk.outcomes_serving(7, LANARK) == walk.outcomes_serving(7, ADULTS)
+    code, out, _ = cli("--framework-dir", str(EXAMPLES), "show", "lanark-adults", "--format",
+                       "json")  # fmt: skip
+    assert code == 0
+    shown = {
+        outcome["id"]: outcome["national_outcomes"]
+        for category in json.loads(out)["categories"]
+        for outcome in category["outcomes"]
+    }
+    assert shown["getting-online"] == []
+    assert shown["seeing-people"] == list(walk.numbers(ADULTS, "seeing-people")) != []
+
+
+def test_show_names_the_base_of_a_local_framework() -> None:
+    text = cli("--framework-dir", str(EXAMPLES), "show", "lanark-adults")[1]
+    assert text.splitlines()[2:4] == [
+        "id: lanark-adults   version: 1.0.0   outcomes: 16 in 3 categories",
+        "Based on: adults@1.0.0",
+    ]
+    markdown = cli("--framework-dir", str(EXAMPLES), "show", "lanark-adults", "--format",
+                   "markdown")[1]  # fmt: skip
+    assert "\n**Based on.** `adults@1.0.0`\n" in markdown
+    assert "Based on" not in cli("show", "adults")[1]
+    assert "Based on" not in cli("show", "adults", "--format", "markdown")[1]
+
+
+def test_the_skos_of_a_local_framework_is_derived_from_its_bases_scheme() -> None:
+    import rdflib  # noqa: PLC0415
+
+    from personal_outcomes.interop import skos  # noqa: PLC0415
+
+    graph = rdflib.Graph().parse(data=skos(LANARK), format="turtle")
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    scheme = rdflib.URIRef("https://w3id.org/personal-outcomes/id/lanark-adults")
+    assert list(graph.objects(scheme, prov.wasDerivedFrom)) == [
+        rdflib.URIRef("https://w3id.org/personal-outcomes/id/adults")
+    ]
+    plain = rdflib.Graph().parse(data=skos(ADULTS), format="turtle")
+    assert list(plain.triples((None, prov.wasDerivedFrom, None))) == []

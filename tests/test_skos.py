@@ -423,6 +423,7 @@ def test_the_turtle_is_laid_out_for_reading() -> None:
         "@prefix dct: <http://purl.org/dc/terms/> .\n"
         "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "@prefix po: <https://w3id.org/personal-outcomes/id/adults/> .\n"
         "@prefix national: <https://w3id.org/personal-outcomes/national-outcomes/> .\n"

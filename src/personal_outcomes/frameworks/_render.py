@@ -91,6 +91,7 @@ def framework_text(framework: Framework, width: int = 88) -> str:
         f"id: {framework.id}   version: {framework.version}   "
         f"outcomes: {len(framework.outcomes)} in {_count(framework.categories, 'category')}"
     )
+    lines.extend([f"Based on: {framework.based_on}"] if framework.based_on else [])
     lines.extend(wrap(f"For: {framework.population}", ""))
     canonical = framework.source(framework.canonical_source)
     lines.extend(wrap(f"Canonical source: {canonical.citation}", ""))
@@ -157,6 +158,7 @@ def framework_markdown(framework: Framework) -> str:
             f"{_count(framework.categories, 'category')}."
         ),
         "",
+        *([f"**Based on.** `{framework.based_on}`", ""] if framework.based_on else []),
         f"**Who it is for.** {framework.population}",
         "",
         f"**Canonical source.** {canonical.citation}",

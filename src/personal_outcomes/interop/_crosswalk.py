@@ -63,11 +63,17 @@ class CrosswalkEntry:
     links: tuple[NationalLink, ...]
 
 
-def _links_id(framework: Framework) -> str:
-    """Return the id of the framework whose links apply to ``framework``: its own.
+def _links_id(walk: Crosswalk, framework: Framework) -> str:
+    """Return the id of the framework whose links apply to ``framework``.
 
-    The one place that decides it; every lookup of links goes through here.
+    Its own, or, for an organisation's framework derived from a bundled one
+    (:attr:`~personal_outcomes.frameworks.Framework.based_on`), its base's: the outcomes
+    it keeps have their base's ids and meaning, so they serve the same national
+    outcomes; the outcomes it adds serve none here. The one place that decides it;
+    every lookup of links goes through here.
     """
+    if framework.based_on is not None and framework.id not in walk.framework_ids:
+        return framework.based_on.partition("@")[0]
     return framework.id
 
 
@@ -141,7 +147,7 @@ class Crosswalk:
         """
         found = _framework(framework)
         found.outcome(outcome_id)  # an outcome of the framework, or UnknownOutcomeError
-        return self._table.get((_links_id(found), outcome_id), ())
+        return self._table.get((_links_id(self, found), outcome_id), ())
 
     def numbers(self, framework: Framework | str, outcome_id: str) -> tuple[int, ...]:
         """Return the numbers of the national outcomes an outcome serves (see :meth:`links`)."""
@@ -161,7 +167,7 @@ class Crosswalk:
 
 def link_numbers(walk: Crosswalk, framework: Framework) -> dict[str, tuple[int, ...]]:
     """Return the national outcome numbers of every outcome of a framework, in its order."""
-    links_id = _links_id(framework)
+    links_id = _links_id(walk, framework)
     table = walk._table
     return {
         outcome: tuple(link.number for link in table.get((links_id, outcome), ()))

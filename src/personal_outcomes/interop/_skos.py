@@ -5,7 +5,9 @@ categories are the top concepts, and its outcomes concepts ``skos:broader`` thei
 with the outcome id as ``skos:notation``, the label as ``skos:prefLabel``, every other
 published label and the first-person statement as ``skos:altLabel``, the description as
 ``skos:definition`` and the conversation prompts as ``skos:scopeNote``. A retired outcome is
-``owl:deprecated`` and ``dct:isReplacedBy`` its replacement. Each outcome is a
+``owl:deprecated`` and ``dct:isReplacedBy`` its replacement. A framework derived from
+another (:attr:`~personal_outcomes.frameworks.Framework.based_on`) is
+``prov:wasDerivedFrom`` the other's scheme. Each outcome is a
 ``skos:closeMatch`` of the National Health and Wellbeing Outcomes the project's crosswalk
 links it to, and those outcomes are described too, as a concept scheme of their own. IRIs
 are under the project's one base URI (:func:`~personal_outcomes.interop.concept_uri`,
@@ -31,6 +33,7 @@ _PREFIXES: Final = (
     ("dct", "http://purl.org/dc/terms/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("prov", "http://www.w3.org/ns/prov#"),
     ("skos", "http://www.w3.org/2004/02/skos/core#"),
 )
 #: The prefix of the framework's concepts in the Turtle.
@@ -128,6 +131,9 @@ class _Writer:
         self.framework = framework
         self.walk = crosswalk()
         self.scheme = f"<{concept_uri(framework.id, base_uri=base_uri)}>"
+        # An organisation's own framework derived from another names its base's scheme.
+        base_id = (framework.based_on or "").partition("@")[0]
+        self.base = [f"<{concept_uri(base_id, base_uri=base_uri)}>"] if base_id else []
         self.namespace = concept_uri(framework.id, "", base_uri)
         # The national outcomes' scheme is the folder of their IRIs.
         self.national_scheme = f"<{national_outcome_uri(1, base_uri).removesuffix('/1')}>"
@@ -162,6 +168,7 @@ class _Writer:
                 ("dct:title", [self._string(framework.title)]),
                 ("dct:description", [self._string(_description(framework))]),
                 ("owl:versionInfo", [self._string(framework.version, None)]),
+                ("prov:wasDerivedFrom", self.base),
                 ("dct:source", [self._source(canonical.citation)]),
                 ("dct:publisher", [self._publisher()]),
                 ("skos:hasTopConcept", [f"{_OWN}:{c.id}" for c in framework.categories]),

@@ -26,8 +26,14 @@ def refuse_fields(fields: Sequence[str]) -> None:
     """Raise ValueError for a field that cannot group journeys (only context.NAME, period)."""
     for name in fields:
         if name != "period" and not (name.startswith("context.") and len(name) > len("context.")):
+            why = (
+                "journeys are counted per outcome, not per national outcome (summarise can "
+                "group by it)"
+                if name == "national-outcome"
+                else "a journey spans several records"
+            )
             message = (
-                f"cannot group journeys by {name!r}: a journey spans several records; "
+                f"cannot group journeys by {name!r}: {why}; "
                 "group by context.NAME or period (taken from the start record)"
             )
             raise ValueError(message)
