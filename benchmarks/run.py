@@ -45,6 +45,8 @@ GOAL_VS_JSONSCHEMA = 25.0
 GOAL_VS_PYDANTIC = 1.0
 GOAL_RSS_MIB = 64.0
 GOAL_JOBS_SPEEDUP = 1.8
+#: --dask local:2 (a cluster started for the run) takes at most this many times --jobs 2.
+GOAL_DASK = 1.3
 #: summarise may take at most this many times validate's time on the same file.
 GOAL_SUMMARISE = 1.5
 #: An export through a profile reads at least this share of record format CSV's rate.
@@ -146,6 +148,13 @@ OURS_JOBS2 = Contender(
     "ours-jobs2",
     "personal-outcomes validate --jobs 2",
     _ours("--jobs", "2"),
+    _text_counts,
+    exit_codes=(0, 1),
+)
+OURS_DASK2 = Contender(
+    "ours-dask2",
+    "personal-outcomes validate --dask local:2",
+    _ours("--dask", "local:2"),
     _text_counts,
     exit_codes=(0, 1),
 )
@@ -666,6 +675,19 @@ class Results:
                     speedup >= GOAL_JOBS_SPEEDUP,
                 ),
             ]
+            dask2 = self.at_large.get("ours-dask2")
+            if dask2 is not None:
+                cost = dask2.best / jobs2.best
+                found.append(
+                    (
+                        (
+                            f"--dask local:2 at most {GOAL_DASK}x the time of --jobs 2 "
+                            f"on {_short(large.records)} records"
+                        ),
+                        f"{_ratio(cost)}: {dask2.best:.1f} s vs {jobs2.best:.1f} s",
+                        cost <= GOAL_DASK,
+                    )
+                )
         return found
 
     def disturbed(self) -> list[str]:
@@ -673,7 +695,10 @@ class Results:
         found = []
         for table in (self.startup, self.at_small, self.at_main, self.at_large):
             for run in table.values():
-                jobs = run.contender.key == "ours-jobs2" and run.records >= JOBS_MIN_RECORDS
+                jobs = (
+                    run.contender.key in ("ours-jobs2", "ours-dask2")
+                    and run.records >= JOBS_MIN_RECORDS
+                )
                 if run.cpu_share < (JOBS_SHARE if jobs else CPU_SHARE):
                     where = _short(run.records) if run.records else "the empty file"
                     found.append(f"{run.contender.label} on {where} {run.cpu_share:.2f}")
@@ -726,6 +751,7 @@ CONTENDERS = {
     for c in (
         OURS,
         OURS_JOBS2,
+        OURS_DASK2,
         OURS_JSON,
         OURS_SUMMARISE,
         OURS_SUMMARISE_GROUPED,
@@ -1319,7 +1345,8 @@ def main() -> None:  # noqa: PLR0915 (one run, in order)
     if large:
         _say(f"{_short(large)} records")
         at_large = measure(
-            [("large", c, files[large], large) for c in (OURS, OURS_JOBS2)], args.large_repeats
+            [("large", c, files[large], large) for c in (OURS, OURS_JOBS2, OURS_DASK2)],
+            args.large_repeats,
         )["large"]
         growth = index_mib(large) - index_mib(main_size)
     after = source_digest()

@@ -387,8 +387,8 @@ def _vanishing(monkeypatch: pytest.MonkeyPatch, name: str, where: str) -> None:
     if where == "planned":  # cut into chunks here, gone before a worker reads it
         original = _parallel._chunks
 
-        def planned(path: str, size: int) -> Iterator[tuple[int, int]]:
-            chunks = list(original(path, size))
+        def planned(path: str, size: int, chunk: int | None = None) -> Iterator[tuple[int, int]]:
+            chunks = list(original(path, size, chunk))
             if Path(path).name == name:
                 Path(path).unlink()
             return iter(chunks)

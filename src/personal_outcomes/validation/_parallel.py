@@ -210,15 +210,16 @@ def read_chunk(
     return lines, number + 1, keys, places, flagged, stopped
 
 
-def _chunks(path: str, size: int) -> Iterator[tuple[int, int]]:
-    """Cut a file into chunks of about CHUNK_BYTES that end at a line end (LF).
+def _chunks(path: str, size: int, chunk: int | None = None) -> Iterator[tuple[int, int]]:
+    """Cut a file into chunks of about ``chunk`` bytes (CHUNK_BYTES) that end at a line end.
 
-    The line end is looked for in bounded pieces, so a very long line costs no memory.
+    The line end (LF) is looked for in bounded pieces, so a very long line costs no memory.
     """
+    chunk = chunk or CHUNK_BYTES
     with Path(path).open("rb") as handle:
         start = 0
         while start < size:
-            end = min(start + CHUNK_BYTES, size)
+            end = min(start + chunk, size)
             handle.seek(end)
             while end < size:
                 piece = handle.read(_PIECE)
