@@ -461,6 +461,7 @@ def test_find_folder_by_default_holds_the_bundled_files() -> None:
         "adults.yaml",
         "care-homes.yaml",
         "carers.yaml",
+        "crosswalks",
     ]
 
 

@@ -265,3 +265,17 @@ def test_a_line_proven_clean_is_a_raw_record_with_every_default() -> None:
     assert all(type(raw) is RawRecord for raw in raws)
     assert raws[0].suppressed == frozenset()
     assert raws[0].problems == ()
+
+
+@pytest.mark.usefixtures("workers")
+def test_workers_read_no_further_than_one_process_in_a_utf16_file(tmp_path: Path) -> None:
+    """The reader stops at a UTF-16 file's first line; later chunks are not counted."""
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes(b"\xff\xfe{}\n" + _lines(60).encode())
+    run = Run()
+    parallel = _summary(list(_parallel.scan_parallel(ENGINE, [utf16], jobs=2, run=run)), run)
+    assert parallel == _one_process([utf16])
+    rows, counts, files = parallel
+    assert counts == (0, 0, 1, 0, 0)
+    assert files == (FileSummary(source=str(utf16), records=0, complete=False),)
+    assert [issue.code for _, _, _, _, issues in rows for issue in issues] == ["parse-error"]

@@ -389,3 +389,21 @@ def test_a_slice_of_another_format_carries_its_file_s_own_faults() -> None:
     # The engine reports such a fault the same way when asked to check it alone.
     raw = next(iter(read_csv(io.BytesIO(b"record_id,framework,bogus\n"), "h.csv")))
     assert engine.check_raw(raw, "h.csv") == results[0]
+
+
+def test_slices_after_the_reader_stopped_are_not_counted(tmp_path: Path) -> None:
+    """A UTF-16 file stops the reader at line 1: its later slices count nothing."""
+    record = (
+        b'{"record_id": "0", "framework": "adults", "person_id": "0", "recorded_on": '
+        b'"2000-01-01", "stage": "assessment", "outcomes": [{"outcome": "feeling-safe", '
+        b'"what_matters": "0 0"}]}\n'
+    )
+    lines = [b"\xff\xfe{}\n", record, record.replace(b'"0"', b'"1"', 1)]
+    path = _write(str(tmp_path), "records.jsonl", lines)
+    engine = ENGINES[True]
+    parts = _checked(engine, [lines[0], lines[1], lines[2]], str(path), fast=True)
+    expected = _scanned(engine, [path])
+    assert expected[1][0] == 0  # no record
+    assert _absorbed(engine, parts) == expected
+    assert _absorbed(engine, [parts[0] + parts[1] + parts[2]]) == expected
+    assert _absorbed(engine, [parts[0] + (parts[1] + parts[2])]) == expected

@@ -198,7 +198,13 @@ class Segment:
     complete: bool = True
 
     def after(self, earlier: Segment) -> Segment:
-        """Return this segment joined onto the end of an earlier slice of the same source."""
+        """Return this segment joined onto the end of an earlier slice of the same source.
+
+        If the reader stopped in the earlier slice (a UTF-16 file, say), one process
+        would not have read this one: the earlier slice is returned as it is.
+        """
+        if not earlier.complete:
+            return earlier
         shift = earlier.records * _SHIFT + earlier.lines
         moved = tuple(_moved(result, earlier.records, earlier.lines) for result in self.results)
         return Segment(
@@ -708,6 +714,8 @@ class Engine:
         self, segment: Segment, run: Run, *, placed: bool = False
     ) -> Iterator[RecordResult]:
         if segment.continued and run.sources and run.sources[-1] == segment.source:
+            if not run.complete[-1]:
+                return  # the reader stopped in an earlier slice: one process reads no further
             file_number = len(run.sources) - 1
         else:
             file_number = run.start_file(segment.source)
