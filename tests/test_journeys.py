@@ -481,9 +481,11 @@ def test_the_command_s_usage_errors_and_unreadable_files(tmp_path: Path) -> None
     code, _, err = cli("journeys", "--by", "national-outcome", "x.json")
     assert (code, err) == (
         2,
-        "personal-outcomes journeys: error: cannot group journeys by 'national-outcome': "
-        "journeys are counted per outcome, not per national outcome (summarise can group by "
-        "it); group by context.NAME or period (taken from the start record)\n",
+        (
+            "personal-outcomes journeys: error: cannot group journeys by 'national-outcome': "
+            "journeys are counted per outcome, not per national outcome (summarise can group by "
+            "it); group by context.NAME or period (taken from the start record)\n"
+        ),
     )
     code, _, err = cli("journeys", "--by", "colour", "x.json")
     assert err == (
