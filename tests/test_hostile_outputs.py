@@ -599,3 +599,50 @@ def test_a_chart_heading_shows_labels_as_text(tmp_path: Path) -> None:
     assert 'context.team: "(not recorded)"' in svg
     assert "context.team: (not recorded)" in svg
     assert "context.team: $\\frac$ \\u202e" in svg
+
+
+# ---- an output that would replace the records being read ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("summarise", ()),
+        ("journeys", ()),
+        ("convert", ("--to", "jsonl")),
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_before_anything_is_read(
+    tmp_path: Path, command: str, options: tuple[str, ...]
+) -> None:
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    before = records.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(records)
+    for output, given in [
+        (records, records),  # the file itself
+        (tmp_path / "." / "records.jsonl", records),  # another spelling
+        (link, records),  # a link to it
+        (records, tmp_path),  # a record file of a folder given
+    ]:
+        code, out, err = cli(command, *options, "--output", str(output), str(given))
+        assert (code, out) == (2, "")
+        assert err == (
+            f"personal-outcomes {command}: --output {output} is one of the files read; "
+            "give another path\n"
+        )
+        assert records.read_bytes() == before
+    # A new file, or an existing one that is not read, may be written.
+    other = tmp_path / "other.jsonl"
+    other.write_text("", encoding="utf-8")
+    for output in (tmp_path / "summary.txt", tmp_path / "new.jsonl", other):
+        code, _, _ = cli(command, *options, "--output", str(output), str(records))
+        assert code == 0
+        assert output.exists()
+    # A file of a folder given that is not a record file is not read: it may be written.
+    link.unlink()
+    other.unlink()
+    (tmp_path / "new.jsonl").unlink()
+    code, _, _ = cli(command, *options, "--output", str(tmp_path / "summary.txt"), str(tmp_path))
+    assert code == 0

@@ -102,7 +102,7 @@ def _convert(args: argparse.Namespace, registry: Registry, streams: Streams) -> 
         write_records(left.valid(results), out, args.to)
 
     output = None if args.output == "-" else args.output
-    check_folder(_NAME, output)
+    check_folder(_NAME, output, args.files)
     try:
         write_out(_NAME, output, write, streams.stdout)
     except _Unreadable:

@@ -41,7 +41,7 @@ def _journeys(args: argparse.Namespace, registry: Registry, streams: Streams) ->
         journeys = Journeys(grouping=Grouping(fields=tuple(args.by), period=args.period))
     except ValueError as err:
         raise UsageError(f"{_NAME}: error: {err}\n") from None
-    check_folder(_NAME, args.output)
+    check_folder(_NAME, args.output, args.files)
     run, faults = count_records(_NAME, args, registry, journeys, streams.stderr)
     rows = published(journeys.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
 

@@ -75,7 +75,7 @@ def _summarise(args: argparse.Namespace, registry: Registry, streams: Streams) -
     except ValueError as err:
         raise UsageError(f"{_NAME}: error: {err}\n") from None
     for path in (args.output, args.chart):
-        check_folder(_NAME, path)
+        check_folder(_NAME, path, args.files)
     run, faults = count_records(_NAME, args, registry, summary, streams.stderr)
     rows = published(summary.rows(registry), below=args.suppress_below, zeros=args.suppress_zeros)
     if args.chart is not None:

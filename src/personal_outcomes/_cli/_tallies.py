@@ -14,6 +14,7 @@ from personal_outcomes._cli._command import EXIT_OK, Streams, UsageError
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._validate import cluster, positive, today_and_jobs
 from personal_outcomes._codes import UNREADABLE_FILE
+from personal_outcomes._formats import EXTENSIONS
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.summaries import PERIODS, JourneyRow, Journeys, Summary, SummaryRow
@@ -138,13 +139,18 @@ def write_tally(
     out.write(text.getvalue())
 
 
-def check_folder(name: str, path: str | None) -> None:
+def check_folder(name: str, path: str | None, inputs: Sequence[str] = ()) -> None:
     """Refuse a file to write in a folder that does not exist, before anything is written.
 
-    The message is the one a failed write gives.
+    The message is the one a failed write gives. A file to write that is one of the
+    ``inputs`` (given itself, or a record file of a folder given) is refused too: writing
+    it would replace records being read.
     """
     if path is None:
         return
+    if _is_input(path, inputs):
+        message = f"{name}: --output {path} is one of the files read; give another path\n"
+        raise UsageError(message)
     folder = Path(os.path.realpath(path)).parent  # of a link's final target
     if Path(path).is_dir():
         problem = errno.EISDIR
@@ -155,6 +161,21 @@ def check_folder(name: str, path: str | None) -> None:
     else:
         return
     raise UsageError(f"{name}: cannot write {path} ({os.strerror(problem)})\n")
+
+
+def _is_input(path: str, inputs: Sequence[str]) -> bool:
+    """Say whether an existing file to write is one of the inputs, or in a folder given."""
+    target = Path(os.path.realpath(path))
+    if not target.is_file():
+        return False
+    for given in inputs:
+        real = Path(os.path.realpath(given))
+        if real.is_dir():
+            if real in target.parents and target.suffix.lower() in EXTENSIONS:
+                return True
+        elif real == target:
+            return True
+    return False
 
 
 def write_out(name: str, path: str | None, write: Callable[[TextIO], None], stdout: TextIO) -> None:
