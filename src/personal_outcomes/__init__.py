@@ -13,23 +13,28 @@ checked with :func:`~personal_outcomes.validation.validate_record` (one) and
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from personal_outcomes._version import __version__
-from personal_outcomes.frameworks import (
-    Category,
-    Framework,
-    Outcome,
-    Registry,
-    bundled,
-    derive_framework,
-    load_framework,
-)
-from personal_outcomes.records import OutcomesRecord
-from personal_outcomes.validation import (
-    Validator,
-    iter_validate,
-    validate_files,
-    validate_record,
-)
+
+if TYPE_CHECKING:
+    from personal_outcomes.frameworks import (
+        Category,
+        Framework,
+        Outcome,
+        Registry,
+        bundled,
+        derive_framework,
+        load_framework,
+    )
+    from personal_outcomes.records import OutcomesRecord
+    from personal_outcomes.validation import (
+        Validator,
+        iter_validate,
+        validate_files,
+        validate_record,
+    )
 
 __all__ = [
     "Category",
@@ -46,6 +51,32 @@ __all__ = [
     "validate_files",
     "validate_record",
 ]
+
+# Each name is imported from its public module when first used, so that a program (or the
+# command line) that needs only part of the package does not pay for importing the rest.
+_HOMES = {
+    "Category": "personal_outcomes.frameworks",
+    "Framework": "personal_outcomes.frameworks",
+    "Outcome": "personal_outcomes.frameworks",
+    "OutcomesRecord": "personal_outcomes.records",
+    "Registry": "personal_outcomes.frameworks",
+    "Validator": "personal_outcomes.validation",
+    "bundled": "personal_outcomes.frameworks",
+    "derive_framework": "personal_outcomes.frameworks",
+    "iter_validate": "personal_outcomes.validation",
+    "load_framework": "personal_outcomes.frameworks",
+    "validate_files": "personal_outcomes.validation",
+    "validate_record": "personal_outcomes.validation",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

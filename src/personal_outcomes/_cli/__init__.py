@@ -2,28 +2,23 @@
 
 :func:`run` takes the arguments and the two output streams and returns the exit
 code, so it can be tested without a subprocess. Exit codes: 0 ok, 1 invalid data,
-2 usage errors or unreadable input. Each command is a module with one entry in
-:data:`COMMANDS`; adding a command is adding a module and a line there.
+2 usage errors or unreadable input. Each command is a module ``_NAME`` whose
+``COMMAND`` is its :class:`~._command.Command`, named in :data:`COMMANDS`; adding a
+command is adding a module and its name there. A command's module is imported only
+when that command runs (or ``--help`` lists them all), so a command pays for no
+other command's imports.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import io
 import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from personal_outcomes._cli import (
-    _convert,
-    _export,
-    _journeys,
-    _list,
-    _schema,
-    _show,
-    _summarise,
-    _validate,
-)
 from personal_outcomes._cli._command import (
     EXIT_USAGE,
     Command,
@@ -35,25 +30,72 @@ from personal_outcomes._cli._command import (
 from personal_outcomes._version import __version__
 from personal_outcomes.errors import PersonalOutcomesError
 
-__all__ = ["COMMANDS", "main", "run"]
+__all__ = ["COMMANDS", "command", "main", "run"]
 
-#: The table of commands, in the order ``--help`` lists them.
-COMMANDS: tuple[Command, ...] = (
-    _list.COMMAND,
-    _show.COMMAND,
-    _validate.COMMAND,
-    _summarise.COMMAND,
-    _journeys.COMMAND,
-    _convert.COMMAND,
-    _schema.COMMAND,
-    _export.COMMAND,
+#: The names of the commands, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = (
+    "list",
+    "show",
+    "validate",
+    "summarise",
+    "journeys",
+    "convert",
+    "schema",
+    "export",
 )
+
+
+def command(name: str) -> Command:
+    """Return the command of this name (importing its module)."""
+    module = importlib.import_module(f"{__name__}._{name}")
+    found: Command = module.COMMAND
+    return found
+
+
+class _CommandParser(Parser):
+    """A command's parser, which takes in the command's arguments only when it is used."""
+
+    def __init__(self, *args: object, command_name: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.command_name = command_name
+        self.loaded = False
+
+    def load(self) -> Command:
+        """Add the command's arguments, description and action (once); return the command."""
+        found = command(self.command_name)
+        if not self.loaded:
+            self.loaded = True
+            self.description = found.description
+            found.arguments(self)
+            self.set_defaults(action=found.action)
+        return found
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse the command's arguments, once they are known."""
+        self.load()
+        return super().parse_known_args(args, namespace)
+
+
+class _MainParser(Parser):
+    """The command line's parser, whose help lists every command with its own help."""
+
+    commands: argparse._SubParsersAction[_CommandParser]
+
+    def format_help(self) -> str:
+        """Return the help, each command's line taken from its module."""
+        # argparse keeps the lines of the listing in _choices_actions.
+        for listed in self.commands._choices_actions:
+            listed.help = command(listed.dest).help
+        return super().format_help()
+
 
 _FRAMEWORK_DIR_HELP = "also load the framework files (*.yaml, *.yml) in DIR"
 
 
 def _parser(stdout: TextIO) -> Parser:
-    parser = Parser(
+    parser = _MainParser(
         prog="personal-outcomes",
         description="The Personal Outcomes frameworks, and checks for personal-outcomes data.",
         out=stdout,
@@ -76,17 +118,18 @@ def _parser(stdout: TextIO) -> Parser:
         metavar="DIR",
         help=_FRAMEWORK_DIR_HELP,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        sub = commands.add_parser(
-            command.name,
-            help=command.help,
-            description=command.description,
+    parser.commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser
+    )
+    for name in COMMANDS:
+        # The help listing each command is filled in only when --help shows it.
+        parser.commands.add_parser(
+            name,
+            help="",
+            command_name=name,
             out=stdout,
-            parents=[local],
+            parents=[local],  # type: ignore[list-item] # typeshed: of the same class
         )
-        command.arguments(sub)
-        sub.set_defaults(action=command.action)
     return parser
 
 

@@ -24,7 +24,6 @@ from personal_outcomes.errors import ClusterError
 from personal_outcomes.exports import Profile
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
-from personal_outcomes.validation._dask import local_workers, scan_dask
 from personal_outcomes.validation._parallel import scan_parallel, usable_cores
 from personal_outcomes.validation._run import Engine, Run
 
@@ -52,6 +51,8 @@ def date(text: str) -> dt.date:
 
 def scheduler(text: str) -> str:
     """Parse a Dask scheduler: ``local``, ``local:N`` or an address (checked on connecting)."""
+    from personal_outcomes.validation._dask import local_workers  # noqa: PLC0415 (as --dask)
+
     try:
         local_workers(text)
     except ClusterError:
@@ -93,6 +94,8 @@ def today_and_jobs(parser: argparse.ArgumentParser, jobs: str, *, dask: str) -> 
 
 def cluster(name: str, dask: str, stderr: TextIO) -> str:
     """Return the ``--dask`` cluster to use: ``local:N`` at most the usable cores (a note)."""
+    from personal_outcomes.validation._dask import local_workers  # noqa: PLC0415 (as --dask)
+
     workers, cores = local_workers(dask), usable_cores()
     if workers is None or workers <= cores:
         return dask
@@ -146,6 +149,9 @@ def _results(
     args: argparse.Namespace, engine: Engine, run: Run, stderr: TextIO
 ) -> Iterator[RecordResult]:
     if args.dask is not None:
+        # Only --dask needs the Dask module (and its imports).
+        from personal_outcomes.validation._dask import scan_dask  # noqa: PLC0415
+
         dask = cluster("personal-outcomes", args.dask, stderr)
         return scan_dask(engine, args.files, dask=dask, run=run, input_format=args.input_format)
     cores = usable_cores()

@@ -14,9 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
-import jsonschema
 from attrs import field, frozen
 
 from personal_outcomes._formats._yaml import YAMLDocument, load_one
@@ -25,6 +24,9 @@ from personal_outcomes._pointer import to_pointer
 from personal_outcomes._record_format import CONTEXT_KEY_PATTERN, KEY_LIKE
 from personal_outcomes.errors import InvalidProfileError, Problem, UnreadableFileError
 from personal_outcomes.schemas._profile import MAX_PROFILE_TEXT, PROFILE_FIELDS, profile_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 ExportFormat = Literal["csv", "xlsx"]
 Match = Literal["id", "label"]
@@ -87,6 +89,8 @@ class Profile:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415 (only reading a profile needs it, not every command)
+
     return jsonschema.Draft202012Validator(profile_schema())
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import attrs
-import cattrs
 from attrs import frozen
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from personal_outcomes._formats._yaml import YAMLDocument
 from personal_outcomes._text import closest, normalise_label
 from personal_outcomes.errors import (
     InvalidFrameworkError,
@@ -22,7 +20,11 @@ from personal_outcomes.errors import (
     UnknownReviewLevelError,
     UnknownSourceError,
 )
-from personal_outcomes.frameworks._rules import framework_problems
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from personal_outcomes._formats._yaml import YAMLDocument
 
 OutcomeType = Literal["quality-of-life", "process", "change", "managing-the-caring-role"]
 OutcomeAbout = Literal["person", "cared-for-person"]
@@ -141,6 +143,15 @@ def version_key(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((len(part), part) for part in version.split("."))
 
 
+def data_digest(data: object) -> str:
+    """Return the SHA-256 (hex) of data as canonical JSON (keys sorted, no spaces).
+
+    Raises :class:`TypeError` or :class:`ValueError` for data that is not JSON.
+    """
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _count(number: int, noun: str, plural: str = "") -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
@@ -181,10 +192,7 @@ class Framework:
         Two files that parse to the same data have the same digest, whatever
         their formatting, key order or line endings.
         """
-        canonical = json.dumps(
-            unstructure_framework(self), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return data_digest(unstructure_framework(self))
 
     def __repr__(self) -> str:
         """Give the id, version and counts; the whole data is one call away (:meth:`to_data`)."""
@@ -320,35 +328,44 @@ class Framework:
 
 
 # ---- plain data <-> model, with cattrs ----------------------------------------------
-
-_converter = cattrs.Converter(
-    omit_if_default=True,
-    forbid_extra_keys=True,
-    unstruct_collection_overrides={Sequence: list},
-)
-
-# An outcome's category is where it sits in the file, not a key of its own.
-_converter.register_unstructure_hook(
-    Outcome,
-    make_dict_unstructure_fn(
-        Outcome, _converter, _cattrs_omit_if_default=True, category=override(omit=True)
-    ),
-)
-_structure_category = make_dict_structure_fn(Category, _converter, _cattrs_forbid_extra_keys=True)
+# The converter is built when first needed: cattrs compiles a function for each class.
 
 
-def _category_hook(data: Mapping[str, object], cls: type[Category]) -> Category:
-    outcomes = cast("list[Mapping[str, object]]", data["outcomes"])
-    with_category = [{**outcome, "category": data["id"]} for outcome in outcomes]
-    return _structure_category({**data, "outcomes": with_category}, cls)
+@functools.cache
+def _converter() -> cattrs.Converter:
+    import cattrs  # noqa: PLC0415 (imported when first needed, see above)
+    from cattrs.gen import (  # noqa: PLC0415
+        make_dict_structure_fn,
+        make_dict_unstructure_fn,
+        override,
+    )
 
+    converter = cattrs.Converter(
+        omit_if_default=True,
+        forbid_extra_keys=True,
+        unstruct_collection_overrides={Sequence: list},
+    )
+    # An outcome's category is where it sits in the file, not a key of its own.
+    converter.register_unstructure_hook(
+        Outcome,
+        make_dict_unstructure_fn(
+            Outcome, converter, _cattrs_omit_if_default=True, category=override(omit=True)
+        ),
+    )
+    structure_category = make_dict_structure_fn(Category, converter, _cattrs_forbid_extra_keys=True)
 
-_converter.register_structure_hook(Category, _category_hook)
+    def category_hook(data: Mapping[str, object], cls: type[Category]) -> Category:
+        outcomes = cast("list[Mapping[str, object]]", data["outcomes"])
+        with_category = [{**outcome, "category": data["id"]} for outcome in outcomes]
+        return structure_category({**data, "outcomes": with_category}, cls)
+
+    converter.register_structure_hook(Category, category_hook)
+    return converter
 
 
 def structure_framework(data: Mapping[str, object]) -> Framework:
     """Build a :class:`Framework` from data that has passed the framework checks."""
-    return _converter.structure(data, Framework)
+    return _converter().structure(data, Framework)
 
 
 def _in_field_order(data: dict[str, object], cls: type[Framework] | type[Outcome]) -> None:
@@ -364,7 +381,7 @@ def _in_field_order(data: dict[str, object], cls: type[Framework] | type[Outcome
 
 def unstructure_framework(framework: Framework) -> dict[str, object]:
     """Return a framework as plain data, in the framework file format."""
-    data = cast("dict[str, object]", _converter.unstructure(framework))
+    data = cast("dict[str, object]", _converter().unstructure(framework))
     _in_field_order(data, Framework)
     for category in cast("list[dict[str, object]]", data["categories"]):
         for outcome in cast("list[dict[str, object]]", category["outcomes"]):
@@ -378,6 +395,9 @@ def build_framework(data: object, source: str, document: YAMLDocument | None = N
     Raises :class:`~personal_outcomes.errors.InvalidFrameworkError` listing every
     problem; ``document`` (when the data came from a YAML file) places them.
     """
+    # The rules (and jsonschema) are imported when a framework is first checked.
+    from personal_outcomes.frameworks._rules import framework_problems  # noqa: PLC0415
+
     problems = framework_problems(data, document)
     if problems:
         raise InvalidFrameworkError(source=source, problems=problems)

@@ -16,9 +16,14 @@ from personal_outcomes.errors import (
     UnknownFrameworkError,
     UnreadableFileError,
 )
-from personal_outcomes.frameworks._data import bundled_files, is_framework_file
-from personal_outcomes.frameworks._derive import base_of, derive, is_derived, resolve_base
-from personal_outcomes.frameworks._model import Framework, build_framework, version_key
+from personal_outcomes.frameworks._data import bundled_files, is_framework_file, manifest
+from personal_outcomes.frameworks._model import (
+    Framework,
+    build_framework,
+    data_digest,
+    structure_framework,
+    version_key,
+)
 
 
 def parse_framework(data: bytes, source: str, registry: Registry | None = None) -> Framework:
@@ -27,10 +32,47 @@ def parse_framework(data: bytes, source: str, registry: Registry | None = None) 
     A derived file (with ``extends``) finds its base in ``registry``, by default
     the bundled frameworks.
     """
-    document = load_one(data, source)
+    return _build(load_one(data, source), source, registry)
+
+
+def _build(document: YAMLDocument, source: str, registry: Registry | None) -> Framework:
+    # Local frameworks (and jsonschema, which checks them) are imported when first met.
+    from personal_outcomes.frameworks._derive import derive, is_derived  # noqa: PLC0415
+
     if is_derived(document.data):
         return derive(document.data, source, bundled() if registry is None else registry, document)
     return build_framework(document.data, source, document)
+
+
+Releases = Mapping[str, Mapping[str, Mapping[str, object]]]
+
+
+def released(data: object, releases: Releases) -> Framework | None:
+    """Return the framework of data that is exactly its newest release, else None.
+
+    ``releases`` is the manifest of the bundled data, which records the digest of
+    every release's data. Data with the digest of the newest release of its
+    framework is that release's, which passed every check of framework files (the
+    tests keep the manifest and the bundled files in step), so it is built without
+    checking it again. Any other data, such as a bundled file changed on disk,
+    gets None: it must be checked like any framework file.
+    """
+    if not isinstance(data, dict):
+        return None
+    framework_id, version = data.get("id"), data.get("version")
+    versions = releases.get(framework_id) if isinstance(framework_id, str) else None
+    if not versions or version != max(versions, key=version_key):
+        return None
+    try:
+        digest = data_digest(data)
+    except (TypeError, ValueError):  # not JSON data (a bare date, say): not a release's
+        return None
+    if digest != versions[version]["sha256"]:
+        return None
+    framework = structure_framework(data)
+    # The framework's digest is the data's (to_data() gives back exactly this data).
+    object.__setattr__(framework, "digest", digest)
+    return framework
 
 
 def _read(path: Path) -> bytes:
@@ -83,6 +125,8 @@ def derive_framework(
     >>> local.find_outcome("Seeing people").id
     'seeing-people'
     """
+    from personal_outcomes.frameworks._derive import derive  # noqa: PLC0415 (see _build)
+
     return derive(data, source, bundled() if registry is None else registry)
 
 
@@ -179,6 +223,13 @@ class Registry:
         framework it extends is known: so a derived file may extend a framework, or
         another derived one, from the same folder, whatever the files' names.
         """
+        from personal_outcomes.frameworks._derive import (  # noqa: PLC0415 (see _build)
+            base_of,
+            derive,
+            is_derived,
+            resolve_base,
+        )
+
         folder = Path(path)
         try:
             files = sorted(p for p in folder.iterdir() if is_framework_file(p.name))
@@ -197,16 +248,19 @@ class Registry:
                 framework = build_framework(document.data, source, document)
                 registry = registry.with_framework(framework, origin=source)
         while derived:
-            # The first file whose base is known now; if none is, the first file, whose
-            # error then says what is wrong with it.
+            # The first file whose base is known now; if none is, the error says why.
             ready = next(
                 (
                     item
                     for item in derived
                     if isinstance(resolve_base(registry, base_of(item[1].data) or ""), Framework)
                 ),
-                derived[0],
+                None,
             )
+            if ready is None:
+                from personal_outcomes.frameworks._derive import refuse_blocked  # noqa: PLC0415
+
+                refuse_blocked(registry, derived)
             derived.remove(ready)
             source, document = ready
             framework = derive(document.data, source, registry, document)
@@ -230,9 +284,16 @@ def bundled() -> Registry:
     """Return a registry of the frameworks shipped with the package.
 
     They are read from the installed package's data with
-    :mod:`importlib.resources`, checked like any other framework file, and
-    cached: every call returns the same (immutable) registry.
+    :mod:`importlib.resources`, checked like any other framework file (but for a
+    file whose data is exactly the newest release the package's manifest records,
+    which was checked before it was released), and cached: every call returns the
+    same (immutable) registry.
     """
     files = bundled_files()
-    frameworks = [parse_framework(data, origin) for origin, data in files]
+    releases = manifest()
+    frameworks = []
+    for origin, data in files:
+        document = load_one(data, origin)
+        framework = released(document.data, releases)
+        frameworks.append(framework or _build(document, origin, None))
     return Registry(frameworks=tuple(frameworks), origins=tuple(origin for origin, _ in files))

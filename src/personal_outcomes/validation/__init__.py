@@ -23,17 +23,22 @@ not an outcome id of framework 'adults' 1.1.0; did you mean 'seeing-people'?
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from personal_outcomes._codes import ISSUE_CODES, IssueCode, Severity
 from personal_outcomes._formats import FORMATS
 from personal_outcomes.errors import UnknownFormatError
 from personal_outcomes.validation._results import FileSummary, Issue, RecordResult, Report
 from personal_outcomes.validation._run import Partial, Segment, format_for
-from personal_outcomes.validation._validator import (
-    Validator,
-    iter_validate,
-    validate_files,
-    validate_record,
-)
+
+if TYPE_CHECKING:
+    from personal_outcomes.validation._validator import (
+        Validator,
+        iter_validate,
+        validate_files,
+        validate_record,
+    )
 
 __all__ = [
     "FORMATS",
@@ -55,9 +60,23 @@ __all__ = [
 ]
 
 # The classes' public home is this module (reprs, pickles and the docs say so).
-for _class in (FileSummary, Issue, Partial, RecordResult, Report, Segment, Validator):
+for _class in (FileSummary, Issue, Partial, RecordResult, Report, Segment):
     _class.__module__ = __name__
 del _class
+
+# The validator's module (which imports every executor) is imported when first used:
+# the command line checks files with the engine alone.
+_LATER = frozenset({"Validator", "iter_validate", "validate_files", "validate_record"})
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}._validator")
+    module.Validator.__module__ = __name__
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import multiprocessing
-import multiprocessing.pool
 import os
 import stat
 import sys
@@ -46,6 +44,8 @@ from personal_outcomes.validation._run import (
 )
 
 if TYPE_CHECKING:
+    import multiprocessing.pool
+
     from _typeshed import WriteableBuffer
 
 #: Bytes of a JSON Lines file given to a worker at a time.
@@ -264,6 +264,8 @@ def _result(row: _ResultRow, source: str, *, strict: bool, first: int, offset: i
 
 def make_pool(jobs: int, settings: tuple[object, ...]) -> multiprocessing.pool.Pool:
     """Start ``jobs`` worker processes, each with its own engine."""
+    import multiprocessing  # noqa: PLC0415 (only --jobs needs it, not every command)
+
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     return context.Pool(jobs, initializer=_start_worker, initargs=(settings,))
 
