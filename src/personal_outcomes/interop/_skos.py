@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from personal_outcomes._uris import BASE_URI, concept_uri
+from personal_outcomes._uris import BASE_URI, check_base_uri, concept_uri
 from personal_outcomes.frameworks import Alias, Category, Framework, Outcome, Statement
 from personal_outcomes.interop._crosswalk import crosswalk, national_outcome_uri
 from personal_outcomes.interop._fhir import PUBLISHER, _description
@@ -59,15 +59,6 @@ _TO_ESCAPE: Final = re.compile(r'["\\\x00-\x1f\x7f-\x9f]')
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 #: Between two objects of one predicate: each on a line of its own.
 _NEXT: Final = ",\n        "
-_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-#: The characters of an IRI (RFC 3987: ASCII unreserved and reserved, ``%``, ``ucschar``).
-_IRI_CHARACTERS: Final = re.compile(
-    "[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%\\-"
-    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-    + "".join(f"{chr(plane << 16)}-{chr((plane << 16) + 0xFFFD)}" for plane in range(1, 14))
-    + "\U000e1000-\U000efffd]*"
-)
-_PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def skos(framework: Framework, *, base_uri: str = BASE_URI) -> str:
@@ -88,7 +79,7 @@ def skos(framework: Framework, *, base_uri: str = BASE_URI) -> str:
     and an outcome share an id (they would share an IRI), or if a text holds a lone
     surrogate (which no RDF string can hold).
     """
-    _check_base(base_uri)
+    check_base_uri(base_uri)
     concepts = [*(category.id for category in framework.categories), *framework.outcome_ids]
     if len(set(concepts)) != len(concepts):
         message = f"framework '{framework.id}' uses an id for a category and an outcome alike"
@@ -97,25 +88,6 @@ def skos(framework: Framework, *, base_uri: str = BASE_URI) -> str:
         message = f"framework '{framework.id}' has an id that is not of the form [a-z][a-z0-9-]*"
         raise ValueError(message)
     return _Writer(framework, base_uri).turtle()
-
-
-def _check_base(base_uri: str) -> None:
-    """Raise :class:`ValueError` unless the base URI gives valid IRIs."""
-    if not _SCHEME.match(base_uri):
-        reason = "it does not start with a scheme (such as https:)"
-    elif not _IRI_CHARACTERS.fullmatch(base_uri):
-        reason = (
-            "it holds a character no IRI may hold (a space, a control character, "
-            'or one of <>"{}|^`\\)'
-        )
-    elif _PERCENT.search(base_uri):
-        reason = "a % in it is not followed by two hexadecimal digits"
-    elif base_uri.count("#") > 1:
-        reason = "it has more than one #"
-    else:
-        return
-    message = f"the base URI is not an absolute IRI: {reason}; give one such as {BASE_URI}"
-    raise ValueError(message)
 
 
 def _escape(character: str) -> str:
