@@ -9,6 +9,10 @@ are under the project's one base URI. A local framework derived from another one
 (its ``based_on``) has a complete CodeSystem of its own that declares its base with
 the core ``cqf-relatedArtifact`` extension, type ``derived-from`` (not ``supplements``:
 a supplement cannot add codes).
+
+Every URI given is checked first: canonical URLs need an absolute URI without ``#``
+(``check_base_uri``), and FHIR JSON never holds an empty list, so a framework that
+would give one is refused rather than exported.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Final, cast
 
-from personal_outcomes._uris import BASE_URI
+from personal_outcomes._uris import BASE_URI, check_base_uri
 from personal_outcomes.frameworks import Framework, Registry
+from personal_outcomes.frameworks._derive import resolve_base
 
 #: The FHIR version these resources follow.
 FHIR_VERSION: Final = "4.0.1"
@@ -29,12 +34,31 @@ _DESIGNATION_USAGE: Final = "http://terminology.hl7.org/CodeSystem/designation-u
 
 
 def fhir_url(kind: str, framework_id: str, base_uri: str = BASE_URI) -> str:
-    """Return the canonical URL of a resource of a framework.
+    """Return the canonical URL of a resource of a framework (the base is not checked).
 
     >>> fhir_url("CodeSystem", "adults")
     'https://w3id.org/personal-outcomes/fhir/CodeSystem/adults'
     """
     return f"{base_uri.rstrip('/')}/fhir/{kind}/{framework_id}"
+
+
+def _check_base(base_uri: str) -> None:
+    """Raise :class:`ValueError` unless the base gives canonical URLs: an absolute URI, no ``#``."""
+    check_base_uri(base_uri, ascii_only=True, fragment=False)
+
+
+def _check_codes(framework: Framework) -> None:
+    """Raise :class:`ValueError` unless the codes make a CodeSystem: unique, none missing."""
+    codes = [category.id for category in framework.categories] + list(framework.outcome_ids)
+    if len(set(codes)) != len(codes):
+        message = f"framework '{framework.id}' uses an id for a category and an outcome alike"
+        raise ValueError(message)
+    if not framework.categories or not all(category.outcomes for category in framework.categories):
+        message = (
+            f"framework '{framework.id}' has no categories, or a category without outcomes: "
+            "a CodeSystem cannot hold an empty list of concepts"
+        )
+        raise ValueError(message)
 
 
 def _name(framework: Framework) -> str:
@@ -89,13 +113,13 @@ def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, o
     the R4 core extension ``cqf-relatedArtifact`` with a ``derived-from``
     RelatedArtifact naming the base CodeSystem's canonical URL and version.
 
-    Raises :class:`ValueError` if a category and an outcome share an id (a code must
-    be unique in a CodeSystem).
+    Raises :class:`ValueError` if ``base_uri`` does not give canonical URLs (it must be
+    an absolute URI without ``#``), if a category and an outcome share an id (a code must
+    be unique in a CodeSystem), or if the framework has no categories or a category
+    without outcomes (FHIR JSON has no empty lists).
     """
-    codes = [category.id for category in framework.categories] + list(framework.outcome_ids)
-    if len(set(codes)) != len(codes):
-        message = f"framework '{framework.id}' uses an id for a category and an outcome alike"
-        raise ValueError(message)
+    _check_base(base_uri)
+    _check_codes(framework)
     url = fhir_url("CodeSystem", framework.id, base_uri)
     concepts: list[dict[str, object]] = []
     for category in framework.categories:
@@ -144,7 +168,7 @@ def codesystem(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, o
         "valueSet": fhir_url("ValueSet", framework.id, base_uri),
         "hierarchyMeaning": "grouped-by",
         "content": "complete",
-        "count": len(codes),
+        "count": len(framework.categories) + len(framework.outcome_ids),
         "property": [
             {
                 "code": "notSelectable",
@@ -177,13 +201,25 @@ def valueset(framework: Framework, *, base_uri: str = BASE_URI) -> dict[str, obj
     >>> include = resource["compose"]["include"][0]
     >>> include["system"], include["version"], len(include["concept"])
     ('https://w3id.org/personal-outcomes/fhir/CodeSystem/carers', '1.1.0', 14)
+
+    Raises :class:`ValueError` if ``base_uri`` does not give canonical URLs (it must be
+    an absolute URI without ``#``), or if every outcome is retired: an ``include``
+    without ``concept`` would mean every code of the CodeSystem, and FHIR JSON has no
+    empty lists, so such a ValueSet cannot be written.
     """
+    _check_base(base_uri)
     concepts = [
         {"code": outcome.id, "display": outcome.label}
         for category in framework.categories
         for outcome in category.outcomes
         if not outcome.retired
     ]
+    if not concepts:
+        message = (
+            f"framework '{framework.id}' version {framework.version} has no outcome a new "
+            "record may name (every outcome is retired), so it has no ValueSet"
+        )
+        raise ValueError(message)
     return {
         "resourceType": "ValueSet",
         "id": framework.id,
@@ -225,7 +261,8 @@ EXPRESSED_BY: Final = {
     "representative": ("RelatedPerson", "A representative (welfare guardian or attorney)"),
     "practitioner": ("Practitioner", "A practitioner"),
 }
-#: The default identifier system of the persons (Patients) Goals are about.
+#: The default identifier system of the persons (Patients) Goals are about, under the
+#: project's base URI; under another ``base_uri``, ``BASE/fhir/person-id`` likewise.
 PATIENT_SYSTEM: Final = BASE_URI + "fhir/person-id"
 
 
@@ -248,38 +285,47 @@ def goals_bundle(
     registry: Registry,
     *,
     base_uri: str = BASE_URI,
-    patient_system: str = PATIENT_SYSTEM,
+    patient_system: str | None = None,
 ) -> dict[str, object]:
     """Return one FHIR R4 Bundle (``collection``) of a Goal per recorded outcome.
 
     ``records`` are valid records (their data). Each Goal: ``description`` coded from the
-    framework's CodeSystem, with the person's own words as its text; ``subject`` the person
-    by identifier (``patient_system``, ``person_id``), never by name; ``startDate`` the date
-    of the outcome's start (the earliest assessment or support-planning record of the person
-    and framework naming it, as :class:`~personal_outcomes.summaries.Journeys` finds it), or
-    none if no such record is among ``records``; ``lifecycleStatus`` and
+    CodeSystem of the framework version the record names (an earlier release of a bundled
+    framework included; the newest if it names none), with the person's own words as its
+    text; ``subject`` the person by identifier (``patient_system``, by default
+    ``BASE/fhir/person-id`` under ``base_uri``; the ``person_id``), never by name;
+    ``startDate`` the outcome's start: the date of the earliest assessment or
+    support-planning record of the person and framework naming it (as
+    :class:`~personal_outcomes.summaries.Journeys` finds it) when that is on or before the
+    Goal's own record's date, none otherwise (no such record among ``records``, or only
+    later ones: a Goal never starts after its ``statusDate``); ``lifecycleStatus`` and
     ``achievementStatus`` by stage and review level, as at ``statusDate`` (the record's
     date), with the review's ``status_note`` as ``statusReason``; ``category`` the
     outcome's category in the CodeSystem; ``expressedBy`` from the outcome's
     ``perspective``; why it matters and the contributions as notes. The mapping table and
-    a comparison with the HL7 Person-Centered Outcomes IG are in the FHIR guide. Records
-    are held in memory to find the starts.
+    a comparison with the HL7 Person-Centered Outcomes IG are in the FHIR guide. Without
+    records the Bundle has no ``entry`` (FHIR JSON has no empty lists). Records are held
+    in memory to find the starts.
+
+    Raises :class:`ValueError`, before reading any record, if ``base_uri`` does not give
+    canonical URLs (it must be an absolute URI without ``#``) or ``patient_system`` is
+    not an absolute URI.
     """
+    _check_base(base_uri)
+    if patient_system is None:
+        patient_system = f"{base_uri.rstrip('/')}/fhir/person-id"
+    check_base_uri(
+        patient_system, name="the patient system", example=PATIENT_SYSTEM, ascii_only=True
+    )
     held = list(records)
-    starts: dict[tuple[object, object, object], str] = {}
-    for data in held:
-        if data["stage"] == "review":
-            continue
-        for outcome in _outcomes(data):
-            key = (data["person_id"], data["framework"], outcome["outcome"])
-            day = str(data["recorded_on"])[:10]
-            if key not in starts or day < starts[key]:
-                starts[key] = day
+    starts = _starts(held)
     entries: list[dict[str, object]] = []
+    frameworks: dict[tuple[str, object], Framework] = {}
     for data in held:
-        framework_id, version = str(data["framework"]), data.get("framework_version")
-        known = version in registry.versions(framework_id)
-        framework = registry.get(framework_id, str(version) if known else None)
+        framework = _framework(
+            registry, str(data["framework"]), data.get("framework_version"), frameworks
+        )
+        day = str(data["recorded_on"])[:10]
         subject = {"identifier": {"system": patient_system, "value": data["person_id"]}}
         for position, outcome in enumerate(_outcomes(data)):
             identifier = goal_id(str(data["record_id"]), position)
@@ -293,9 +339,9 @@ def goals_bundle(
             goal["description"] = {"coding": goal.pop("coding"), "text": outcome["what_matters"]}
             goal["subject"] = subject
             start = starts.get((data["person_id"], data["framework"], code))
-            if start is not None:
+            if start is not None and start <= day:
                 goal["startDate"] = start
-            goal["statusDate"] = str(data["recorded_on"])[:10]
+            goal["statusDate"] = day
             if "status_note" in outcome:
                 goal["statusReason"] = outcome["status_note"]
             perspective = outcome.get("perspective")
@@ -310,7 +356,38 @@ def goals_bundle(
             entries.append(
                 {"fullUrl": f"{base_uri.rstrip('/')}/fhir/Goal/{identifier}", "resource": goal}
             )
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    bundle: dict[str, object] = {"resourceType": "Bundle", "type": "collection"}
+    if entries:
+        bundle["entry"] = entries
+    return bundle
+
+
+def _starts(held: Iterable[Mapping[str, object]]) -> dict[tuple[object, object, object], str]:
+    """Return the earliest start of each (person, framework, outcome) among the records."""
+    starts: dict[tuple[object, object, object], str] = {}
+    for data in held:
+        if data["stage"] == "review":
+            continue
+        day = str(data["recorded_on"])[:10]
+        for outcome in _outcomes(data):
+            key = (data["person_id"], data["framework"], outcome["outcome"])
+            if key not in starts or day < starts[key]:
+                starts[key] = day
+    return starts
+
+
+def _framework(
+    registry: Registry,
+    framework_id: str,
+    version: object,
+    found: dict[tuple[str, object], Framework],
+) -> Framework:
+    """Return the framework version a record names (the newest if none); remember it."""
+    key = (framework_id, version)
+    if key not in found:
+        named = resolve_base(registry, f"{framework_id}@{version}") if version else None
+        found[key] = named if isinstance(named, Framework) else registry.get(framework_id)
+    return found[key]
 
 
 def _statuses(stage: str, status: object) -> dict[str, object]:
