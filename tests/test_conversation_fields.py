@@ -59,8 +59,8 @@ def test_opening_questions_are_kept_in_order(questions: list[str]) -> None:
     [
         ([], "should be non-empty"),
         (["What matters most to you?"] * 11, "is too long"),
-        (["   "], "does not match"),
-        ("What matters most to you?", "is not of type 'array'"),
+        (["   "], "must be text, with at least one character that is not a space"),
+        ("What matters most to you?", "expected a list, but this is text"),
     ],
 )
 def test_bad_opening_questions_are_refused(questions: object, message: str) -> None:

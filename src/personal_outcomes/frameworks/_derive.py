@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Final, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, NoReturn, cast
 
 import attrs
 import jsonschema
@@ -80,8 +81,6 @@ def _explain(error: jsonschema.ValidationError) -> str | None:
             "must be ID@VERSION: the id and version of the framework to extend, "
             "such as adults@1.0.0"
         )
-    if error.validator == "pattern" and path == ("version",):
-        return "must be a version MAJOR.MINOR.PATCH without leading zeros, such as 1.0.0"
     if path == ("remove",):
         return (
             "'remove' is not a key of derived framework files: an outcome is never removed "
@@ -176,12 +175,7 @@ class _Derivation:
 
     def check(self) -> None:
         """Check every rule, collecting the problems."""
-        if self.data["id"] == self.base.id:
-            self.problem(
-                ("id",),
-                "a local framework needs an id of its own, not the id of the framework it "
-                "extends; choose a new one, such as your organisation's name and the base's id",
-            )
+        self._own_id()
         self._sources()
         self._added()
         self._relabelled()
@@ -197,6 +191,26 @@ class _Derivation:
             labels += [(p, label, item["id"]) for p, label in outcome_labels(("add", index), item)]
         for path, message in label_clashes(labels):
             self.problem(path, message)
+
+    def _own_id(self) -> None:
+        """Refuse the base's id, and the id of any bundled framework."""
+        from personal_outcomes.frameworks._registry import bundled  # noqa: PLC0415 (a cycle)
+
+        own = self.data["id"]
+        example = f"such as your organisation's name and the base's id (lanark-{self.base.id})"
+        if own == self.base.id:
+            self.problem(
+                ("id",),
+                "a local framework needs an id of its own, not the id of the framework it "
+                f"extends; choose a new one, {example}",
+            )
+        elif own in bundled():
+            self.problem(
+                ("id",),
+                f"{own!r} is the id of a bundled framework: a local framework with it would "
+                f"pass for a version of that framework; choose an id of your organisation's "
+                f"own, {example}",
+            )
 
     def _sources(self) -> None:
         sources = cast("list[dict[str, str]]", self.data.get("sources", []))
@@ -356,6 +370,20 @@ def _added_outcome(item: Mapping[str, object]) -> dict[str, object]:
     return outcome
 
 
+def _checked(data: object, source: str, document: YAMLDocument | None) -> Mapping[str, object]:
+    """Return a derived file's data if it follows the derived file schema, else raise."""
+    problems = list(schema_problems(_validator(), data, document, explain=_explain))
+    if problems:
+        raise InvalidFrameworkError(source=source, problems=sorted_problems(problems))
+    return cast("Mapping[str, object]", data)
+
+
+def _at_extends(source: str, document: YAMLDocument | None, message: str) -> InvalidFrameworkError:
+    line, column = where(document, ("extends",))
+    problem = Problem(pointer="/extends", message=message, line=line, column=column)
+    return InvalidFrameworkError(source=source, problems=(problem,))
+
+
 def derive(
     data: object,
     source: str,
@@ -367,20 +395,76 @@ def derive(
     Raises :class:`~personal_outcomes.errors.InvalidFrameworkError` listing every
     problem; ``document`` (when the data came from a YAML file) places them.
     """
-    problems = list(schema_problems(_validator(), data, document, explain=_explain))
-    if problems:
-        raise InvalidFrameworkError(source=source, problems=sorted_problems(problems))
-    mapping = cast("Mapping[str, object]", data)
+    mapping = _checked(data, source, document)
     base = resolve_base(registry, cast("str", mapping["extends"]))
     if isinstance(base, str):
-        line, column = where(document, ("extends",))
-        problem = Problem(pointer="/extends", message=base, line=line, column=column)
-        raise InvalidFrameworkError(source=source, problems=(problem,))
+        raise _at_extends(source, document, base)
     derivation = _Derivation(mapping, base, document)
     derivation.check()
     if derivation.problems:
         raise InvalidFrameworkError(source=source, problems=sorted_problems(derivation.problems))
     return build_framework(derivation.framework_data(), source)
+
+
+def _defines(data: object) -> str | None:
+    """Return the ``ID@VERSION`` a derived file's data defines, if its id and version are text."""
+    mapping = cast("Mapping[str, object]", data)  # a derived file's data is a mapping
+    framework_id, version = mapping.get("id"), mapping.get("version")
+    if isinstance(framework_id, str) and isinstance(version, str):
+        return f"{framework_id}@{version}"
+    return None
+
+
+def refuse_blocked(registry: Registry, pending: Sequence[tuple[str, YAMLDocument]]) -> NoReturn:
+    """Raise the error of derived files of a folder none of which can be derived yet.
+
+    ``pending`` holds the files (source and document, in name order) whose bases
+    ``registry`` does not know. Following each file's base to the file that defines
+    it either ends at a file whose base no file defines, whose own error says what
+    is wrong (an unknown base, or a fault of its own), or comes back to a file it
+    passed: the files extend each other in a cycle, refused at the cycle's first
+    file in name order, naming the others.
+    """
+    defined: dict[str, int] = {}
+    for index, (_, document) in enumerate(pending):
+        defines = _defines(document.data)
+        if defines is not None:
+            defined.setdefault(defines, index)
+    passed: list[int] = []
+    index = 0
+    while index not in passed:
+        passed.append(index)
+        base = base_of(pending[index][1].data)
+        following = defined.get(base) if base is not None else None
+        if following is None:
+            source, document = pending[index]
+            mapping = _checked(document.data, source, document)
+            # Its base is not known (or the file would not be pending): resolve says why.
+            message = resolve_base(registry, cast("str", mapping["extends"]))
+            raise _at_extends(source, document, cast("str", message))
+        index = following
+    cycle = passed[passed.index(index) :]
+    start = cycle.index(min(cycle))
+    files = [pending[at] for at in cycle[start:] + cycle[:start]]
+    source, document = files[0]
+    _checked(document.data, source, document)
+    if len(files) == 1:
+        message = (
+            "names this file's own id and version: a framework cannot extend itself; "
+            "name the framework it is derived from"
+        )
+    else:
+        steps = ", which extends ".join(
+            f"{_defines(data.data)} ({Path(other).name})" for other, data in files[1:]
+        )
+        names = ["this file", *(Path(other).name for other, _ in files[1:])]
+        message = (
+            f"{', '.join(names[:-1])} and {names[-1]} extend each other in a cycle: it "
+            f"extends {steps}, "
+            f"which extends {_defines(document.data)} (this file), so none of them has a base "
+            "to start from; make one of them extend a framework that is known"
+        )
+    raise _at_extends(source, document, message)
 
 
 def base_of(data: object) -> str | None:

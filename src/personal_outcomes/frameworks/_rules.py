@@ -6,19 +6,28 @@ from a YAML file, at its line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
-from typing import cast
+from typing import Final, cast
 
 import jsonschema
 
 from personal_outcomes._formats._yaml import YAMLDocument, describe_type
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
+from personal_outcomes._record_format import TEXT_PATTERN
 from personal_outcomes._text import normalise_label
 from personal_outcomes.errors import Problem
+from personal_outcomes.schemas._framework import (
+    BASE_PATTERN,
+    ID_PATTERN,
+    SOURCE_KEY_PATTERN,
+    VERSION_PATTERN,
+    whole,
+)
 
 #: The file name of the framework file schema in the package's schemas folder.
 FRAMEWORK_SCHEMA_FILE = "framework.schema.json"
@@ -50,6 +59,100 @@ def _as_is(error: jsonschema.ValidationError) -> str | None:
     return None
 
 
+#: What the schemas' patterns mean, in plain words, by pattern.
+_PATTERNS: Final = {
+    TEXT_PATTERN: "must be text, with at least one character that is not a space",
+    whole(ID_PATTERN): (
+        "must be an id: lower-case letters, digits and hyphens, starting with a letter, "
+        "such as seeing-people"
+    ),
+    whole(SOURCE_KEY_PATTERN): (
+        "must be a source key: upper-case letters, digits and hyphens, starting with a "
+        "letter, such as IRISS2012"
+    ),
+    whole(VERSION_PATTERN): (
+        "must be a version MAJOR.MINOR.PATCH without leading zeros, such as 1.0.0"
+    ),
+    whole(BASE_PATTERN): (
+        "must be ID@VERSION: the id of a framework and one of its versions, such as adults@1.0.0"
+    ),
+}
+#: The schemas' types, in plain words.
+_TYPES: Final = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping (key: value pairs)",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _kind(value: object) -> str:
+    """Name the kind of a value, in the words of :data:`_TYPES`, for messages."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None or isinstance(value, bool | int | float | dt.date):
+        return describe_type(value)
+    return f"a Python {type(value).__name__}"  # only from Python, never from a file
+
+
+def _type_words(error: jsonschema.ValidationError, typed_plain: str | None) -> str:
+    """Say what a type error means: what was expected, and what the value is."""
+    expected = cast("str", error.validator_value)  # the schemas give one type each
+    if typed_plain is not None and expected == "string":
+        return (
+            f"expected text, but YAML reads this unquoted value as "
+            f"{describe_type(error.instance)}; put it in quotes"
+        )
+    if not error.absolute_path and expected == "object":
+        return (
+            "a framework file is a mapping of keys such as id, version and title, "
+            f"but this file holds {_kind(error.instance)}"
+        )
+    return f"expected {_TYPES.get(expected, expected)}, but this is {_kind(error.instance)}"
+
+
+def _plain_words(error: jsonschema.ValidationError, typed_plain: str | None) -> str | None:
+    """Say what a type, pattern or length error means, never quoting a regex.
+
+    ``typed_plain`` is the text of an unquoted YAML scalar read as a non-string, if
+    the error's value is one: it needs quotes only where the schema expects text.
+    """
+    words = None
+    if error.validator == "type":
+        words = _type_words(error, typed_plain)
+    elif error.validator == "pattern":
+        words = _PATTERNS.get(cast("str", error.validator_value))
+    elif error.validator == "minLength" and error.validator_value == 1:
+        words = _PATTERNS[TEXT_PATTERN]  # an empty text, which the pattern refuses too
+    elif error.validator == "maxLength":
+        words = f"is longer than the {error.validator_value} characters allowed; shorten it"
+    return words
+
+
+def _key_problems(data: object, path: NodePath = ()) -> Iterator[tuple[NodePath, str]]:
+    """Find keys that are not text (only data from Python can have them).
+
+    The schema cannot check them (its patterns would fail on them), so they are
+    found first, each reported at its mapping.
+    """
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield from _key_problems(value, (*path, key))
+            else:
+                yield path, f"a key here is {_kind(key)}; every key must be text"
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _key_problems(item, (*path, index))
+
+
 def schema_problems(
     validator: jsonschema.Draft202012Validator,
     data: object,
@@ -59,19 +162,31 @@ def schema_problems(
 ) -> Iterator[Problem]:
     """Yield a placed problem for every error of ``data`` against a validator's schema.
 
-    ``explain`` may give a plainer message for an error than the schema's own.
+    ``explain`` may give a plainer message for an error than the schema's own. A
+    fault of a key (``propertyNames``) is placed at the key. Each problem is
+    yielded once, though the schema may find it twice (an empty text is both too
+    short and without a character that is not a space). Keys that are not text are
+    the only problems of data that has them.
     """
+    keys = list(_key_problems(data))
+    if keys:
+        for path, message in dict.fromkeys(keys):
+            yield Problem(pointer=to_pointer(path), message=message)
+        return
+    seen: set[Problem] = set()
     for error in validator.iter_errors(data):
         path = tuple(error.absolute_path)
-        message = explain(error) or error.message
         plain = document.typed_plain.get(path) if document else None
-        if plain is not None and error.validator == "type":
-            message = (
-                f"expected text, but YAML reads this unquoted value as "
-                f"{describe_type(error.instance)}; put it in quotes"
-            )
+        message = explain(error) or _plain_words(error, plain) or error.message
         line, column = where(document, path)
-        yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+        if list(error.absolute_schema_path)[-2:-1] == ["propertyNames"]:
+            path = (*path, cast("str", error.instance))
+            if document is not None:
+                line, column = document.key_positions.get(path, (line, column))
+        problem = Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
 
 
 def _rule_problems(data: Mapping[str, object]) -> Iterator[tuple[NodePath, str]]:
