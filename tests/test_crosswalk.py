@@ -270,6 +270,48 @@ def test_a_framework_by_id_or_object_gives_the_same_links() -> None:
             assert crosswalk().links(framework, outcome) == crosswalk().links(framework.id, outcome)
 
 
+def _declaring(folder: Path, based_on: str, framework_id: str = "own", name: str = "own") -> None:
+    """Write the day opportunities example, as ``framework_id``, declaring ``based_on``."""
+    text = DAY_OPPORTUNITIES.read_text(encoding="utf-8")
+    text = text.replace("id: example-day-opportunities\n", f"id: {framework_id}\n")
+    text = text.replace('version: "2.0.0"\n', f'version: "2.0.0"\nbased_on: {based_on}\n')
+    (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def test_an_ordinary_file_declaring_a_bundled_base_takes_its_links(tmp_path: Path) -> None:
+    """based_on is taken at its word: the outcome ids the base has get the base's links."""
+    _declaring(tmp_path, "adults@1.0.0")
+    registry = bundled().with_directory(tmp_path)
+    own = registry.get("own")
+    assert [crosswalk().numbers(own, o, registry=registry) for o in own.outcome_ids] == [
+        crosswalk().numbers("adults", "seeing-people"),
+        (),
+        (),
+    ]
+
+
+@pytest.mark.parametrize("based_on", ["nothing@1.0.0", "adults@9.9.9", "own@2.0.0", "other@2.0.0"])
+def test_a_base_that_leads_nowhere_gives_no_links_and_no_error(
+    tmp_path: Path, based_on: str
+) -> None:
+    """An unknown base or version, itself, or a cycle of two: no links, show and export work."""
+    _declaring(tmp_path, based_on)
+    _declaring(tmp_path, "own@2.0.0", "other", "other")
+    registry = bundled().with_directory(tmp_path)
+    own = registry.get("own")
+    assert {crosswalk().numbers(own, o, registry=registry) for o in own.outcome_ids} == {()}
+    assert crosswalk().outcomes_serving(4, "own", registry=registry) == ()
+    code, out, err = cli("--framework-dir", str(tmp_path), "show", "own", "--format", "json")
+    assert (code, err) == (0, "")
+    assert {
+        tuple(o["national_outcomes"]) for c in json.loads(out)["categories"] for o in c["outcomes"]
+    } == {()}
+    code, out, err = cli("--framework-dir", str(tmp_path), "export", "skos", "own")
+    assert (code, err) == (0, "")
+    assert "closeMatch" not in out
+    assert f"prov:wasDerivedFrom <https://w3id.org/personal-outcomes/id/{based_on[:-6]}>" in out
+
+
 @given(
     framework=st.sampled_from(["adults", "care-homes", "carers"]),
     number=st.integers(min_value=1, max_value=9),

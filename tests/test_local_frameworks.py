@@ -403,24 +403,128 @@ def test_a_folder_loads_bases_first_whatever_the_names(tmp_path: Path) -> None:
     assert retired == {"trips-out": "seeing-people", "getting-out": "seeing-people"}
 
 
-def test_a_derived_file_whose_base_never_comes_says_so(tmp_path: Path) -> None:
-    """Two derived files that extend each other: the first by name is refused, placed."""
-    _write(tmp_path, "id: one\nversion: 1.0.0\ntitle: One\nextends: two@1.0.0\n", "a.yaml")
-    _write(tmp_path, "id: two\nversion: 1.0.0\ntitle: Two\nextends: one@1.0.0\n", "b.yaml")
+def _derived(framework_id: str, extends: str) -> str:
+    return f"id: {framework_id}\nversion: 1.0.0\ntitle: T\nextends: {extends}\n"
+
+
+def _folder_error(folder: Path) -> tuple[str, tuple[Problem, ...]]:
     with pytest.raises(InvalidFrameworkError) as info:
-        bundled().with_directory(tmp_path)
-    assert info.value.source == str(tmp_path / "a.yaml")
-    assert info.value.problems == (
-        Problem(
-            pointer="/extends",
-            message=(
-                "names a framework that is not known (known: adults, care-homes, carers): "
-                "correct the id, or load the framework's file first"
+        bundled().with_directory(folder)
+    return Path(info.value.source).name, info.value.problems
+
+
+def test_two_derived_files_that_extend_each_other_are_a_cycle(tmp_path: Path) -> None:
+    """A cycle is refused at its first file by name, naming the other file and both ids."""
+    _write(tmp_path, _derived("one", "two@1.0.0"), "a.yaml")
+    _write(tmp_path, _derived("two", "one@1.0.0"), "b.yaml")
+    message = (
+        "this file and b.yaml extend each other in a cycle: it extends two@1.0.0 (b.yaml), "
+        "which extends one@1.0.0 (this file), so none of them has a base to start from; make "
+        "one of them extend a framework that is known"
+    )
+    assert _folder_error(tmp_path) == (
+        "a.yaml",
+        (Problem(pointer="/extends", message=message, line=4, column=10),),
+    )
+    code, out, err = cli("--framework-dir", str(tmp_path), "list")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"personal-outcomes: {tmp_path / 'a.yaml'}: not a valid framework file (1 problem):\n"
+        f"  {tmp_path / 'a.yaml'}:4:10: /extends: {message}\n"
+        "  See the framework file format in the documentation.\n"
+    )
+
+
+def test_a_cycle_of_three_is_named_in_order_from_its_first_file(tmp_path: Path) -> None:
+    """A file that only leads into a cycle is not blamed: the cycle's first file is."""
+    _write(tmp_path, _derived("lead", "three@1.0.0"), "a.yaml")
+    _write(tmp_path, _derived("three", "four@1.0.0"), "c.yaml")
+    _write(tmp_path, _derived("four", "five@1.0.0"), "d.yaml")
+    _write(tmp_path, _derived("five", "three@1.0.0"), "e.yaml")
+    assert _folder_error(tmp_path) == (
+        "c.yaml",
+        (
+            Problem(
+                pointer="/extends",
+                message=(
+                    "this file, d.yaml and e.yaml extend each other in a cycle: it extends "
+                    "four@1.0.0 (d.yaml), which extends five@1.0.0 (e.yaml), which extends "
+                    "three@1.0.0 (this file), so none of them has a base to start from; make "
+                    "one of them extend a framework that is known"
+                ),
+                line=4,
+                column=10,
             ),
-            line=4,
-            column=10,
         ),
     )
+
+
+def test_a_derived_file_that_extends_itself_says_so(tmp_path: Path) -> None:
+    """Its own id and version as its base is a cycle of one."""
+    _write(tmp_path, _derived("one", "one@1.0.0"))
+    message = (
+        "names this file's own id and version: a framework cannot extend itself; name the "
+        "framework it is derived from"
+    )
+    assert _folder_error(tmp_path) == (
+        "local.yaml",
+        (Problem(pointer="/extends", message=message, line=4, column=10),),
+    )
+
+
+def test_a_file_of_a_cycle_with_a_fault_of_its_own_reports_that(tmp_path: Path) -> None:
+    """The first file of the cycle is checked against the schema before the cycle is named."""
+    _write(tmp_path, _derived("one", "two@1.0.0") + "colour: red\n", "a.yaml")
+    _write(tmp_path, _derived("two", "one@1.0.0"), "b.yaml")
+    assert _folder_error(tmp_path) == (
+        "a.yaml",
+        (
+            Problem(
+                pointer="",
+                message="Additional properties are not allowed ('colour' was unexpected)",
+                line=1,
+                column=1,
+            ),
+        ),
+    )
+
+
+def test_a_chain_whose_base_never_comes_is_refused_at_its_end(tmp_path: Path) -> None:
+    """a extends b (in b.yaml), b extends an unknown framework: b's error, not a's."""
+    _write(tmp_path, _derived("one", "two@1.0.0"), "a.yaml")
+    _write(tmp_path, _derived("two", "adutls@1.0.0"), "b.yaml")
+    message = (
+        "names a framework that is not known (known: adults, care-homes, carers): correct "
+        "the id, or load the framework's file first; did you mean 'adults'?"
+    )
+    assert _folder_error(tmp_path) == (
+        "b.yaml",
+        (Problem(pointer="/extends", message=message, line=4, column=10),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (_derived("one", "nothing@1.0.0"), Problem(pointer="/extends", message=(
+            "names a framework that is not known (known: adults, care-homes, carers): correct "
+            "the id, or load the framework's file first"), line=4, column=10)),
+        ("id: one\nversion: 1.0.0\nextends: two@1.0.0\n", Problem(
+            pointer="", message="'title' is a required property", line=1, column=1)),
+        ("id: [one]\nversion: 1.0.0\ntitle: T\nextends: nothing@1.0.0\n", Problem(
+            pointer="/id", message="expected text, but this is a list", line=1, column=5)),
+        ("id: one\nversion: 1.0.0\ntitle: T\nextends: 7\n", Problem(
+            pointer="/extends", message=("expected text, but YAML reads this unquoted value "
+                                         "as a number; put it in quotes"), line=4, column=10)),
+    ],
+)  # fmt: skip
+def test_a_lone_file_whose_base_is_not_known_gives_its_own_error(
+    tmp_path: Path, text: str, problem: Problem
+) -> None:
+    """With no file defining its base, a file's own fault (schema or base) is reported."""
+    _write(tmp_path, text, "a.yaml")
+    _write(tmp_path, _derived("two", "one@1.0.0"), "b.yaml")
+    assert _folder_error(tmp_path) == ("a.yaml", (problem,))
 
 
 def test_a_later_folder_may_extend_an_earlier_one(tmp_path: Path) -> None:
@@ -562,10 +666,56 @@ def test_a_derived_framework_needs_its_own_id_and_a_defined_canonical_source(
     text = HEADER.replace("id: lanark-adults", "id: adults") + "canonical_source: LANARK\n"
     assert _problems(_write(tmp_path, text)) == [
         (1, 5, "/id", ("a local framework needs an id of its own, not the id of the framework "
-         "it extends; choose a new one, such as your organisation's name and the base's id")),
+         "it extends; choose a new one, such as your organisation's name and the base's id "
+         "(lanark-adults)")),
         (5, 19, "/canonical_source", ("names a source key that neither adults 1.0.0 nor this "
          "file's sources define")),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("framework_id", "extends"),
+    [
+        ("carers", "adults@1.1.0"),
+        ("care-homes", "adults@1.0.0"),
+        ("adults", "carers@1.1.0"),
+        ("adults", "lanark-adults@1.0.0"),
+    ],
+)
+def test_a_derived_framework_cannot_take_a_bundled_frameworks_id(
+    tmp_path: Path, framework_id: str, extends: str
+) -> None:
+    """Any bundled id is refused, not only the base's: it would pass for that framework."""
+    base = extends.partition("@")[0]
+    text = f"id: {framework_id}\nversion: 2.0.0\ntitle: T\nextends: {extends}\n"
+    registry = bundled().with_directory(EXAMPLES)
+    assert _problems(_write(tmp_path, text), registry) == [
+        (1, 5, "/id", (f"'{framework_id}' is the id of a bundled framework: a local framework "
+         "with it would pass for a version of that framework; choose an id of your "
+         f"organisation's own, such as your organisation's name and the base's id "
+         f"(lanark-{base})")),
+    ]  # fmt: skip
+
+
+def test_a_local_id_that_only_begins_like_a_bundled_one_is_its_own(tmp_path: Path) -> None:
+    """The refusal is of the bundled ids themselves, not of ids that contain them."""
+    text = "id: carers-north\nversion: 2.0.0\ntitle: T\nextends: carers@1.1.0\n"
+    assert load_framework(_write(tmp_path, text)).id == "carers-north"
+
+
+def test_the_bundled_frameworks_stay_themselves_beside_a_refused_file(tmp_path: Path) -> None:
+    """The defect this guards against: carers records failing after a file took 'carers'."""
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    _write(folder, "id: carers\nversion: 2.0.0\ntitle: T\nextends: adults@1.1.0\n")
+    records = _write(tmp_path, json.dumps(record(
+        framework="carers",
+        outcomes=[{"outcome": "a-life-of-their-own", "what_matters": "x"}],
+    )) + "\n", "carers-records.jsonl")  # fmt: skip
+    code, out, err = cli("--framework-dir", str(folder), "validate", TODAY_ARG, str(records))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"personal-outcomes: {folder / 'local.yaml'}: not a valid framework")
+    assert "/id: 'carers' is the id of a bundled framework" in err
 
 
 def test_retiring_what_the_base_retired_or_replacing_by_it_is_refused(tmp_path: Path) -> None:
@@ -624,8 +774,12 @@ def test_an_unknown_base_is_refused_with_the_closest_known(
          "under 'retire'"))),
         ("add: []", (5, 6, "/add", "[] should be non-empty")),
         ("relabel: {}", (5, 10, "/relabel", "{} should be non-empty")),
-        ("relabel: {Seeing: x}", (5, 10, "/relabel", ("'Seeing' does not match "
-                                  "'^[a-z][a-z0-9-]*(?![\\\\s\\\\S])'"))),
+        ("relabel: {Seeing: x}", (5, 11, "/relabel/Seeing", ("must be an id: lower-case "
+         "letters, digits and hyphens, starting with a letter, such as seeing-people"))),
+        (f"relabel: {{{'a' * 65}: x}}", (5, 11, f"/relabel/{'a' * 65}", ("is longer than the "
+         "64 characters allowed; shorten it"))),
+        (f"relabel: {{{'a' * 64}: x}}", (5, 11, f"/relabel/{'a' * 64}", ("adults 1.0.0 has no "
+         "outcome with this id"))),
         ("retire: [{replaced_by: x}]", (5, 10, "/retire/0", "'id' is a required property")),
     ],
 )  # fmt: skip
@@ -884,3 +1038,154 @@ def test_the_skos_of_a_local_framework_is_derived_from_its_bases_scheme() -> Non
     ]
     plain = rdflib.Graph().parse(data=skos(ADULTS), format="turtle")
     assert list(plain.triples((None, prov.wasDerivedFrom, None))) == []
+
+
+# ---- a chain of local frameworks keeps the national outcomes of its root -------------------
+
+NORTH = """\
+id: lanark-north
+version: 1.0.0
+title: Outcomes important to adults in north Lanark
+extends: lanark-adults@1.0.0
+add:
+  - {id: walking-group, label: Walking group, category: quality-of-life}
+relabel:
+  getting-online: Getting online and staying in touch
+"""
+#: The outcomes lanark-adults and lanark-north add: neither serves a national outcome.
+ADDED = ("getting-online", "walking-group")
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> Path:
+    """A folder of two local frameworks: lanark-north extends lanark-adults extends adults."""
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    _write(folder, EXAMPLE.read_text(encoding="utf-8"), "lanark-adults.yaml")
+    _write(folder, NORTH, "lanark-north.yaml")
+    return folder
+
+
+def _expected_numbers(outcome_id: str) -> tuple[int, ...]:
+    from personal_outcomes.interop import crosswalk  # noqa: PLC0415
+
+    return () if outcome_id in ADDED else crosswalk().numbers(ADULTS, outcome_id)
+
+
+def test_a_chain_keeps_the_national_outcomes_of_the_bundled_framework_at_its_root(
+    chain: Path,
+) -> None:
+    """Through the registry, each kept outcome has adults' links; the added ones none."""
+    from personal_outcomes.interop import crosswalk  # noqa: PLC0415
+
+    walk = crosswalk()
+    registry = bundled().with_directory(chain)
+    north = registry.get("lanark-north")
+    assert north.outcome_ids == (*LANARK.outcome_ids[:7], "walking-group", *LANARK.outcome_ids[7:])
+    numbers = {o: walk.numbers(north, o, registry=registry) for o in north.outcome_ids}
+    assert numbers == {o: _expected_numbers(o) for o in north.outcome_ids}
+    assert numbers["living-where-and-as-you-want"] == (2, 4)
+    assert walk.numbers("lanark-north", "feeling-safe", registry=registry) == (7,)
+    assert walk.links(north, "reduced-symptoms", registry=registry) == walk.links(
+        "adults", "reduced-symptoms"
+    )
+    for number in range(1, 10):
+        assert walk.outcomes_serving(number, north, registry=registry) == (
+            walk.outcomes_serving(number, ADULTS)
+        )
+
+
+def test_without_the_registry_of_its_bases_a_chain_has_no_links(chain: Path) -> None:
+    """The bundled registry does not know lanark-adults, so lanark-north's chain stops."""
+    from personal_outcomes.interop import crosswalk  # noqa: PLC0415
+
+    north = bundled().with_directory(chain).get("lanark-north")
+    assert {crosswalk().numbers(north, o) for o in north.outcome_ids} == {()}
+
+
+def test_show_of_a_chain_names_each_kept_outcomes_national_outcomes(chain: Path) -> None:
+    """show json, yaml, text and markdown all follow the chain through --framework-dir."""
+    registry = bundled().with_directory(chain)
+    north = registry.get("lanark-north")
+    for fmt in ("json", "yaml"):
+        code, out, err = cli("--framework-dir", str(chain), "show", "lanark-north", "--format",
+                             fmt)  # fmt: skip
+        assert (code, err) == (0, "")
+        data: Any = json.loads(out) if fmt == "json" else load_one(out.encode(), "-").data
+        shown = {
+            outcome["id"]: tuple(outcome["national_outcomes"])
+            for category in data["categories"]
+            for outcome in category["outcomes"]
+        }
+        assert shown == {o: _expected_numbers(o) for o in north.outcome_ids}
+    text = cli("--framework-dir", str(chain), "show", "lanark-north")[1]
+    assert text.count("      national outcomes: ") == 15
+    assert (
+        "      national outcomes: 2 (Living independently at home), 4 (Quality of life)\n" in text
+    )
+    markdown = cli("--framework-dir", str(chain), "show", "lanark-north", "--format",
+                   "markdown")[1]  # fmt: skip
+    assert markdown.count("\nNational outcomes: ") == 15
+
+
+def test_summarise_counts_a_chains_records_by_its_roots_national_outcomes(
+    chain: Path, tmp_path: Path
+) -> None:
+    """Records of lanark-north fall in adults' national-outcome groups; added ones in none."""
+    records = [
+        record(framework="lanark-north", record_id="r-1", person_id="p-1", outcomes=[
+            {"outcome": "living-where-and-as-you-want", "what_matters": "x"},
+            {"outcome": "getting-online", "what_matters": "y"},
+        ]),
+        record(framework="lanark-north", record_id="r-2", person_id="p-2", outcomes=[
+            {"outcome": "walking-group", "what_matters": "x"},
+            {"outcome": "feeling-safe", "what_matters": "y"},
+        ]),
+    ]  # fmt: skip
+    path = _write(tmp_path, "".join(json.dumps(item) + "\n" for item in records), "r.jsonl")
+    code, out, err = cli("--framework-dir", str(chain), "summarise", TODAY_ARG, "--by",
+                         "national-outcome", "--format", "json", str(path))  # fmt: skip
+    assert (code, err) == (0, "")
+    rows = [
+        (row["group"]["national-outcome"], row["kind"], row["outcome"], row["mentions"])
+        for row in json.loads(out)["rows"]
+        if row["kind"] != "category"
+    ]
+    assert rows == [
+        ("2", "framework", None, 1),
+        ("2", "outcome", "living-where-and-as-you-want", 1),
+        ("4", "framework", None, 1),
+        ("4", "outcome", "living-where-and-as-you-want", 1),
+        ("7", "framework", None, 1),
+        ("7", "outcome", "feeling-safe", 1),
+        ("none", "framework", None, 2),
+        ("none", "outcome", "getting-online", 1),
+        ("none", "outcome", "walking-group", 1),
+    ]
+
+
+def test_the_skos_of_a_chain_has_its_roots_close_matches(chain: Path) -> None:
+    """export skos (and skos(registry=)) give each kept outcome adults' closeMatch links."""
+    import rdflib  # noqa: PLC0415
+
+    from personal_outcomes.interop import skos  # noqa: PLC0415
+
+    code, out, err = cli("--framework-dir", str(chain), "export", "skos", "lanark-north")
+    assert (code, err) == (0, "")
+    registry = bundled().with_directory(chain)
+    north = registry.get("lanark-north")
+    assert out == skos(north, registry=registry)
+    graph = rdflib.Graph().parse(data=out, format="turtle")
+    close = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#closeMatch")
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    scheme = rdflib.URIRef("https://w3id.org/personal-outcomes/id/lanark-north")
+    assert list(graph.objects(scheme, prov.wasDerivedFrom)) == [
+        rdflib.URIRef("https://w3id.org/personal-outcomes/id/lanark-adults")
+    ]
+    for outcome in north.outcome_ids:
+        iri = rdflib.URIRef(f"https://w3id.org/personal-outcomes/id/lanark-north/{outcome}")
+        assert sorted(str(o) for o in graph.objects(iri, close)) == [
+            f"https://w3id.org/personal-outcomes/national-outcomes/{number}"
+            for number in _expected_numbers(outcome)
+        ]
+    assert "closeMatch" not in skos(north)  # without the registry of its bases: none

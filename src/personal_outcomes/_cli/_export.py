@@ -109,7 +109,7 @@ def _export(args: argparse.Namespace, registry: Registry, streams: Streams) -> i
     framework = _framework(registry, args.targets[0], args.framework_version)
     try:
         if args.kind == "skos":
-            text = skos(framework, base_uri=args.base_uri)
+            text = skos(framework, base_uri=args.base_uri, registry=registry)
         else:
             resource = _KINDS[args.kind](framework, base_uri=args.base_uri)
             text = json.dumps(resource, ensure_ascii=False, indent=2) + "\n"

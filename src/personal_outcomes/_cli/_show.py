@@ -30,7 +30,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _as_data(framework: Framework) -> dict[str, object]:
+def _as_data(framework: Framework, registry: Registry) -> dict[str, object]:
     """Return the framework as data, with every outcome's ``about`` spelt out.
 
     A framework file may leave ``about`` out where it is the default, ``person``;
@@ -38,8 +38,9 @@ def _as_data(framework: Framework) -> dict[str, object]:
     Every outcome also has ``national_outcomes``: the numbers of the National Health
     and Wellbeing Outcomes it serves, from the project's own crosswalk (``[]`` for an
     outcome the crosswalk does not cover). It is not part of the framework file format.
+    A local framework's bases are found in ``registry``.
     """
-    national = link_numbers(crosswalk(), framework)
+    national = link_numbers(crosswalk(), framework, registry=registry)
     data = framework.to_data()
     categories = cast("list[dict[str, object]]", data["categories"])
     for category, model in zip(categories, framework.categories, strict=True):
@@ -57,13 +58,15 @@ def _show(args: argparse.Namespace, registry: Registry, streams: Streams) -> int
     framework = registry.get(args.framework, args.framework_version)
     stdout = streams.stdout
     if args.format == "text":
-        stdout.write(framework_text(framework))
+        stdout.write(framework_text(framework, registry=registry))
     elif args.format == "markdown":
-        stdout.write(framework_markdown(framework))
+        stdout.write(framework_markdown(framework, registry=registry))
     elif args.format == "json":
-        write_json(_as_data(framework), stdout)
+        write_json(_as_data(framework, registry), stdout)
     else:
-        yaml.safe_dump(_as_data(framework), stdout, sort_keys=False, allow_unicode=True, width=88)
+        yaml.safe_dump(
+            _as_data(framework, registry), stdout, sort_keys=False, allow_unicode=True, width=88
+        )
     return EXIT_OK
 
 

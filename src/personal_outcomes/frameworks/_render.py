@@ -7,10 +7,13 @@ project's own crosswalk; an outcome the crosswalk does not cover names none.
 from __future__ import annotations
 
 import textwrap
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from personal_outcomes.frameworks._model import Framework, Outcome, ReviewScale
 from personal_outcomes.interop._crosswalk import crosswalk, link_numbers
+
+if TYPE_CHECKING:
+    from personal_outcomes.frameworks._registry import Registry
 
 #: What every listing of prompts says about them.
 PROMPTS_NOTE: Final = (
@@ -40,13 +43,13 @@ def national_note(version: str) -> str:
     )
 
 
-def _national(framework: Framework) -> dict[str, str]:
+def _national(framework: Framework, registry: Registry | None) -> dict[str, str]:
     """Return each linked outcome's national outcomes as shown: ``2 (Living...), 4 (...)``."""
     walk = crosswalk()
     titles = {national.number: national.title for national in walk.national_outcomes}
     return {
         outcome: ", ".join(f"{number} ({titles[number]})" for number in numbers)
-        for outcome, numbers in link_numbers(walk, framework).items()
+        for outcome, numbers in link_numbers(walk, framework, registry=registry).items()
         if numbers
     }
 
@@ -80,8 +83,13 @@ def _also(outcome: Outcome) -> str:
     return "; ".join(f"{alias.label} ({alias.source})" for alias in outcome.aliases)
 
 
-def framework_text(framework: Framework, width: int = 88) -> str:
-    """Describe a framework in plain text, for a terminal."""
+def framework_text(
+    framework: Framework, width: int = 88, *, registry: Registry | None = None
+) -> str:
+    """Describe a framework in plain text, for a terminal.
+
+    ``registry`` is where a local framework's bases are found, for its national outcomes.
+    """
 
     def wrap(text: str, indent: str) -> list[str]:
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
@@ -109,7 +117,7 @@ def framework_text(framework: Framework, width: int = 88) -> str:
             "  ",
         )
     )
-    national = _national(framework)
+    national = _national(framework, registry)
     for category in framework.categories:
         lines.extend(["", f"{category.label} [{category.id}, type {category.type}]"])
         lines.extend(wrap(category.description, "  "))
@@ -146,8 +154,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def framework_markdown(framework: Framework) -> str:
-    """Describe a framework as a Markdown (MyST) page, for the documentation."""
+def framework_markdown(framework: Framework, *, registry: Registry | None = None) -> str:
+    """Describe a framework as a Markdown (MyST) page, for the documentation.
+
+    ``registry`` is where a local framework's bases are found, for its national outcomes.
+    """
     canonical = framework.source(framework.canonical_source)
     lines = [
         f"# {framework.title}",
@@ -177,7 +188,7 @@ def framework_markdown(framework: Framework) -> str:
         lines.extend(f"- {question}" for question in framework.opening_questions)
         lines.append("")
     lines.append(PROMPTS_NOTE)
-    national = _national(framework)
+    national = _national(framework, registry)
     for category in framework.categories:
         aliases = "".join(
             f" Also published as *{alias.label}* ({alias.source})." for alias in category.aliases

@@ -63,23 +63,51 @@ class CrosswalkEntry:
     links: tuple[NationalLink, ...]
 
 
-def _links_id(walk: Crosswalk, framework: Framework) -> str:
-    """Return the id of the framework whose links apply to ``framework``.
+def _linked(walk: Crosswalk, framework: Framework, registry: Registry) -> Framework | None:
+    """Return the framework whose links apply to ``framework``'s outcomes, if any.
 
-    Its own, or, for an organisation's framework derived from a bundled one
-    (:attr:`~personal_outcomes.frameworks.Framework.based_on`), its base's: the outcomes
-    it keeps have their base's ids and meaning, so they serve the same national
-    outcomes; the outcomes it adds serve none here. The one place that decides it;
-    every lookup of links goes through here.
+    Its own, if the crosswalk covers its id. Otherwise, for a framework derived from
+    another (:attr:`~personal_outcomes.frameworks.Framework.based_on`), its base's,
+    and so on along a chain of local frameworks, each base looked up in
+    ``registry`` (or as an earlier release of a bundled framework) as the derived
+    file's ``extends`` was, up to a framework the crosswalk covers: the outcomes
+    each keeps have their base's ids and meaning, so they serve the same national
+    outcomes. None when the chain does not reach one (a base the registry does
+    not know, or a cycle of declared bases). The one place that decides it; every
+    lookup of links goes through here.
     """
-    if framework.based_on is not None and framework.id not in walk.framework_ids:
-        return framework.based_on.partition("@")[0]
-    return framework.id
+    # Local frameworks (and jsonschema, which checks them) are imported when first met.
+    from personal_outcomes.frameworks._derive import resolve_base  # noqa: PLC0415
+
+    covered = walk.framework_ids
+    followed: set[str] = set()
+    while framework.id not in covered:
+        base = framework.based_on
+        if base is None or base in followed:
+            return None
+        followed.add(base)
+        found = resolve_base(registry, base)
+        if isinstance(found, str):
+            return None
+        framework = found
+    return framework
 
 
-def _framework(framework: Framework | str) -> Framework:
-    """Return the framework itself, or the newest bundled framework with this id."""
-    return bundled().get(framework) if isinstance(framework, str) else framework
+def _framework(framework: Framework | str, registry: Registry) -> Framework:
+    """Return the framework itself, or the newest framework with this id in ``registry``."""
+    return registry.get(framework) if isinstance(framework, str) else framework
+
+
+def _outcome_links(
+    walk: Crosswalk, linked: Framework | None, outcome_id: str
+) -> tuple[NationalLink, ...]:
+    """Return the links of an outcome, by the framework whose links apply (see :func:`_linked`).
+
+    An outcome that framework does not have (one added along the chain) has none.
+    """
+    if linked is None or outcome_id not in linked:
+        return ()
+    return walk._table.get((linked.id, outcome_id), ())
 
 
 @frozen(kw_only=True, repr=False)
@@ -89,8 +117,8 @@ class Crosswalk:
     ``statement`` says whose mapping it is; ``source`` cites where the nine national
     outcomes are prescribed. Links are looked up by framework (a
     :class:`~personal_outcomes.frameworks.Framework`, or the id of a bundled one)
-    and outcome id; an outcome the crosswalk does not cover (of an organisation's own
-    framework, say) serves no national outcome here.
+    and outcome id; an outcome the crosswalk does not cover (one a local framework
+    adds, or any of an organisation's own framework) serves no national outcome here.
 
     >>> from personal_outcomes.interop import crosswalk
     >>> walk = crosswalk()
@@ -136,41 +164,62 @@ class Crosswalk:
                 return national
         raise UnknownNationalOutcomeError(requested=number)
 
-    def links(self, framework: Framework | str, outcome_id: str) -> tuple[NationalLink, ...]:
+    def links(
+        self, framework: Framework | str, outcome_id: str, *, registry: Registry | None = None
+    ) -> tuple[NationalLink, ...]:
         r"""Return the national outcomes an outcome serves, with their rationales.
 
-        ``framework`` is a framework or the id of a bundled one. Raises
+        ``framework`` is a framework or the id of one in ``registry`` (by default the
+        bundled frameworks). Raises
         :class:`~personal_outcomes.errors.UnknownFrameworkError` or
         :class:`~personal_outcomes.errors.UnknownOutcomeError` (both
         :class:`LookupError`\ s, naming the closest id) when there is no such
         framework or outcome; an outcome the crosswalk does not cover has no links.
+
+        A framework derived from another keeps the links of the outcomes it keeps:
+        its ``based_on`` is followed, through ``registry``, along a chain of local
+        frameworks to the bundled framework at its root; an outcome added along the
+        chain has no links.
         """
-        found = _framework(framework)
+        known = bundled() if registry is None else registry
+        found = _framework(framework, known)
         found.outcome(outcome_id)  # an outcome of the framework, or UnknownOutcomeError
-        return self._table.get((_links_id(self, found), outcome_id), ())
+        return _outcome_links(self, _linked(self, found, known), outcome_id)
 
-    def numbers(self, framework: Framework | str, outcome_id: str) -> tuple[int, ...]:
+    def numbers(
+        self, framework: Framework | str, outcome_id: str, *, registry: Registry | None = None
+    ) -> tuple[int, ...]:
         """Return the numbers of the national outcomes an outcome serves (see :meth:`links`)."""
-        return tuple(link.number for link in self.links(framework, outcome_id))
+        links = self.links(framework, outcome_id, registry=registry)
+        return tuple(link.number for link in links)
 
-    def outcomes_serving(self, number: int, framework: Framework | str) -> tuple[str, ...]:
+    def outcomes_serving(
+        self, number: int, framework: Framework | str, *, registry: Registry | None = None
+    ) -> tuple[str, ...]:
         """Return the ids of a framework's outcomes that serve a national outcome.
 
         The ids are in the framework's published order, retired outcomes included.
         Raises :class:`~personal_outcomes.errors.UnknownNationalOutcomeError` for a
-        number other than 1 to 9, and the errors of :meth:`links` for an unknown framework.
+        number other than 1 to 9, and the errors of :meth:`links` for an unknown
+        framework; ``registry`` is as there.
         """
         self.national_outcome(number)
-        table = link_numbers(self, _framework(framework))
+        known = bundled() if registry is None else registry
+        table = link_numbers(self, _framework(framework, known), registry=known)
         return tuple(outcome for outcome, numbers in table.items() if number in numbers)
 
 
-def link_numbers(walk: Crosswalk, framework: Framework) -> dict[str, tuple[int, ...]]:
-    """Return the national outcome numbers of every outcome of a framework, in its order."""
-    links_id = _links_id(walk, framework)
-    table = walk._table
+def link_numbers(
+    walk: Crosswalk, framework: Framework, *, registry: Registry | None = None
+) -> dict[str, tuple[int, ...]]:
+    """Return the national outcome numbers of every outcome of a framework, in its order.
+
+    ``registry`` (by default the bundled frameworks) is where the bases of a local
+    framework are looked up, as in :meth:`Crosswalk.links`.
+    """
+    linked = _linked(walk, framework, bundled() if registry is None else registry)
     return {
-        outcome: tuple(link.number for link in table.get((links_id, outcome), ()))
+        outcome: tuple(link.number for link in _outcome_links(walk, linked, outcome))
         for outcome in framework.outcome_ids
     }
 

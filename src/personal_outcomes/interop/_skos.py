@@ -25,8 +25,15 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from personal_outcomes._uris import BASE_URI, check_base_uri, concept_uri
-from personal_outcomes.frameworks import Alias, Category, Framework, Outcome, Statement
-from personal_outcomes.interop._crosswalk import crosswalk, national_outcome_uri
+from personal_outcomes.frameworks import (
+    Alias,
+    Category,
+    Framework,
+    Outcome,
+    Registry,
+    Statement,
+)
+from personal_outcomes.interop._crosswalk import crosswalk, link_numbers, national_outcome_uri
 from personal_outcomes.interop._fhir import PUBLISHER, _description
 
 _PREFIXES: Final = (
@@ -61,16 +68,21 @@ _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _NEXT: Final = ",\n        "
 
 
-def skos(framework: Framework, *, base_uri: str = BASE_URI) -> str:
+def skos(
+    framework: Framework, *, base_uri: str = BASE_URI, registry: Registry | None = None
+) -> str:
     """Return a framework version as SKOS, in Turtle (UTF-8 text ending with a newline).
 
     Outcomes the bundled crosswalk (:func:`~personal_outcomes.interop.crosswalk`) links
     to national outcomes are ``skos:closeMatch`` of them, and the nine national outcomes
-    follow as a concept scheme of their own.
+    follow as a concept scheme of their own. The outcomes a local framework keeps from
+    its base keep their links; ``registry`` (by default the bundled frameworks) is
+    where the bases along a chain of local frameworks are found, as in
+    :meth:`Crosswalk.links <personal_outcomes.interop.Crosswalk.links>`.
 
     >>> from personal_outcomes import bundled
     >>> turtle = skos(bundled().get("adults"))
-    >>> turtle.splitlines()[7]
+    >>> turtle.splitlines()[8]
     '<https://w3id.org/personal-outcomes/id/adults> a skos:ConceptScheme ;'
     >>> turtle.count(" a skos:Concept ;")  # 3 categories, 15 outcomes, 9 national outcomes
     27
@@ -87,7 +99,7 @@ def skos(framework: Framework, *, base_uri: str = BASE_URI) -> str:
     if not all(_ID.fullmatch(id_) for id_ in [framework.id, *concepts]):
         message = f"framework '{framework.id}' has an id that is not of the form [a-z][a-z0-9-]*"
         raise ValueError(message)
-    return _Writer(framework, base_uri).turtle()
+    return _Writer(framework, base_uri, registry).turtle()
 
 
 def _escape(character: str) -> str:
@@ -99,9 +111,10 @@ def _escape(character: str) -> str:
 class _Writer:
     """Writes the Turtle of one framework; each method gives the blocks of one part."""
 
-    def __init__(self, framework: Framework, base_uri: str) -> None:
+    def __init__(self, framework: Framework, base_uri: str, registry: Registry | None) -> None:
         self.framework = framework
         self.walk = crosswalk()
+        self.numbers = link_numbers(self.walk, framework, registry=registry)
         self.scheme = f"<{concept_uri(framework.id, base_uri=base_uri)}>"
         # An organisation's own framework derived from another names its base's scheme.
         base_id = (framework.based_on or "").partition("@")[0]
@@ -123,7 +136,7 @@ class _Writer:
         for category in self.framework.categories:
             blocks.append(self._category(category))
             for outcome in category.outcomes:
-                numbers = self.walk.numbers(self.framework, outcome.id)
+                numbers = self.numbers[outcome.id]
                 linked = linked or bool(numbers)
                 blocks.append(self._outcome(outcome, numbers))
         if linked:

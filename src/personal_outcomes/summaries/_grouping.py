@@ -80,12 +80,13 @@ def national_groups(registry: Registry, framework_id: str) -> dict[str, tuple[st
     """Return the ``national-outcome`` groups of each outcome of a framework in ``registry``.
 
     An outcome's groups are the numbers (as text) of the national outcomes it serves,
-    from the bundled crosswalk, or ``("none",)``. A framework not in ``registry``
-    gives ``{}``: none of its outcomes serves a national outcome.
+    from the bundled crosswalk, or ``("none",)``; a local framework's bases are found in
+    ``registry``. A framework not in ``registry`` gives ``{}``: none of its outcomes
+    serves a national outcome.
     """
     if framework_id not in registry:
         return {}
-    numbers = link_numbers(crosswalk(), registry.get(framework_id))
+    numbers = link_numbers(crosswalk(), registry.get(framework_id), registry=registry)
     return {
         outcome: tuple(map(str, found)) or (NO_NATIONAL_OUTCOME,)
         for outcome, found in numbers.items()
