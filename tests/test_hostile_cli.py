@@ -227,3 +227,44 @@ def test_a_framework_version_of_5000_digits_is_no_traceback(tmp_path: Path) -> N
     code, out, _ = cli("--framework-dir", str(tmp_path), "list")
     assert code == 0
     assert huge in out
+
+
+@pytest.mark.skipif(not PROGRAM.exists(), reason="the command is not installed beside Python")
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_one_large_write_to_a_pipe_closed_early_exits_141(tmp_path: Path, unbuffered: str) -> None:
+    """Unbuffered or not, a JSON output written in one piece and cut short is never exit 0.
+
+    Run unbuffered (PYTHONUNBUFFERED), a write to a pipe that takes only its first 64 KiB
+    used to lose the rest without an error.
+    """
+    path = _jsonl(tmp_path / "many.jsonl", 5_000)
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+    process = subprocess.Popen(
+        [PROGRAM, "export", "goals", TODAY_ARG, path],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.read(10) == b'{\n  "resou'
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert process.stderr is not None
+    with process.stderr:
+        assert process.stderr.read() == b""
+
+
+def test_standard_output_gets_a_buffer_when_it_has_none(tmp_path: Path) -> None:
+    from personal_outcomes._cli import buffered  # noqa: PLC0415
+
+    with (tmp_path / "out.txt").open("wb", buffering=0) as raw:
+        unbuffered = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+        wrapped = buffered(unbuffered)
+        assert isinstance(wrapped, io.TextIOWrapper)
+        assert isinstance(wrapped.buffer, io.BufferedWriter)
+        assert (wrapped.encoding, wrapped.errors) == ("utf-8", "strict")
+        wrapped.write("x" * 100_000)
+        wrapped.flush()
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "x" * 100_000
+    text = io.StringIO()
+    assert buffered(text) is text
+    with (tmp_path / "b.txt").open("w", encoding="utf-8") as already:
+        assert buffered(already) is already

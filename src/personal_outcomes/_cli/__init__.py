@@ -173,6 +173,29 @@ def _say(message: str) -> None:
         pass
 
 
+def buffered(stream: TextIO) -> TextIO:
+    """Return standard output with a buffer between it and the file, if it has none.
+
+    Run unbuffered (``python -u``, ``PYTHONUNBUFFERED``), text goes straight to the
+    file, and a write to a pipe that takes only part of the text (64 KiB, say, before
+    the reader stops) loses the rest without an error: a cut report would look whole.
+    A buffered writer writes all of it or raises.
+    """
+    raw = getattr(stream, "buffer", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.FileIO):
+        return stream
+    stream.flush()
+    # A second file object on the same descriptor, which never closes it: the first
+    # stays usable (Python flushes it at exit too).
+    again = io.FileIO(raw.fileno(), "w", closefd=False)
+    return io.TextIOWrapper(
+        io.BufferedWriter(again),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering or raw.isatty(),
+    )
+
+
 def main() -> NoReturn:
     """Entry point of the ``personal-outcomes`` command.
 
@@ -185,6 +208,7 @@ def main() -> NoReturn:
     if sys.stdout is None:  # started with standard output closed (>&-)
         _say("standard output is closed; give it a file or a pipe")
         sys.exit(EXIT_USAGE)
+    sys.stdout = buffered(sys.stdout)
     # A name or text the terminal cannot show is escaped, never a traceback.
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):

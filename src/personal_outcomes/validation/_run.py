@@ -215,7 +215,7 @@ class Segment:
             keys=(*earlier.keys, *self.keys),
             places=(*earlier.places, *(shift + place for place in self.places)),
             continued=earlier.continued,
-            complete=earlier.complete and self.complete,
+            complete=self.complete,  # the earlier slice is complete (above)
         )
 
 
