@@ -1001,6 +1001,25 @@ def test_an_unquoted_value_yaml_reads_as_a_number_says_to_quote_it(tmp_path: Pat
     ]  # fmt: skip
 
 
+def test_a_value_of_the_wrong_kind_says_what_was_expected_without_the_quoting_hint(
+    tmp_path: Path,
+) -> None:
+    text = TEXT.replace(
+        "national_outcomes:\n  - number: 1", "national_outcomes: 5\nx:\n  - number: 1", 1
+    )
+    path = tmp_path / "national-outcomes.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(path)
+    line, column = _where(text, "national_outcomes: 5", len("national_outcomes: "))
+    assert (line, column, "/national_outcomes", "expected a list, but this is a number") in problems
+    assert not any("quotes" in message for *_, message in problems)
+    path.write_text("- a list\n", encoding="utf-8")
+    assert _problems(path) == [
+        (1, 1, "",
+         "a crosswalk file is a mapping of keys such as id, version and national_outcomes"),
+    ]  # fmt: skip
+
+
 def test_every_problem_is_listed_in_the_message(tmp_path: Path) -> None:
     path = _broken(
         tmp_path,

@@ -12,12 +12,13 @@ from typing import cast
 
 import jsonschema
 
-from personal_outcomes._formats._yaml import YAMLDocument, describe_type
+from personal_outcomes._formats._yaml import YAMLDocument
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._text import closest
 from personal_outcomes.errors import Problem
 from personal_outcomes.frameworks import Registry
+from personal_outcomes.frameworks._rules import schema_problems
 from personal_outcomes.schemas._crosswalk import crosswalk_schema
 
 #: A problem found by a rule: where (and whether at the key of that place), and what.
@@ -38,18 +39,15 @@ def _where(
     return (document.key_positions if key else document.positions)[path]
 
 
+def _explain(error: jsonschema.ValidationError) -> str | None:
+    """Say what a crosswalk file is, when it is not a mapping at all."""
+    if not error.absolute_path and error.validator == "type":
+        return "a crosswalk file is a mapping of keys such as id, version and national_outcomes"
+    return None
+
+
 def _schema_problems(data: object, document: YAMLDocument | None) -> Iterator[Problem]:
-    for error in _validator().iter_errors(data):
-        path = tuple(error.absolute_path)
-        message = error.message
-        plain = document.typed_plain.get(path) if document else None
-        if plain is not None and error.validator == "type":
-            message = (
-                f"expected text, but YAML reads this unquoted value as "
-                f"{describe_type(error.instance)}; put it in quotes"
-            )
-        line, column = _where(document, path)
-        yield Problem(pointer=to_pointer(path), message=message, line=line, column=column)
+    return schema_problems(_validator(), data, document, explain=_explain)
 
 
 def _rule_problems(data: Mapping[str, object], registry: Registry) -> Iterator[_Found]:
