@@ -30,6 +30,7 @@ from personal_outcomes._pointer import to_pointer
 from personal_outcomes._releases import Release, earlier_releases
 from personal_outcomes._text import closest
 from personal_outcomes.errors import InvalidFrameworkError, Problem
+from personal_outcomes.frameworks._data import manifest
 from personal_outcomes.frameworks._model import Framework, build_framework, version_key
 from personal_outcomes.frameworks._rules import (
     label_clashes,
@@ -193,9 +194,7 @@ class _Derivation:
             self.problem(path, message)
 
     def _own_id(self) -> None:
-        """Refuse the base's id, and the id of any bundled framework."""
-        from personal_outcomes.frameworks._registry import bundled  # noqa: PLC0415 (a cycle)
-
+        """Refuse the base's id, and the id of any bundled framework (the manifest's)."""
         own = self.data["id"]
         example = f"such as your organisation's name and the base's id (lanark-{self.base.id})"
         if own == self.base.id:
@@ -204,7 +203,7 @@ class _Derivation:
                 "a local framework needs an id of its own, not the id of the framework it "
                 f"extends; choose a new one, {example}",
             )
-        elif own in bundled():
+        elif own in manifest():
             self.problem(
                 ("id",),
                 f"{own!r} is the id of a bundled framework: a local framework with it would "
