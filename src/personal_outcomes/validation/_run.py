@@ -558,13 +558,15 @@ class Engine:
             reader = self.csv_reader
         if reader is None:  # pragma: no cover (a profile's sources come with a profile)
             raise ValueError("an export needs an import profile")
-        if source.format == "jsonl" and not every:
+        proven = source.format == "jsonl" and not every
+        if proven:
             # Only issues are wanted: clean lines need not become dicts at all.
             check = self.line_check if clean is None else self.line_proof
             reader = functools.partial(read_jsonl, line_check=check)
         if source.path == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from self.run_records(reader(stream, name), name, run, every=every, clean=clean)
+            records = reader(stream, name)
+            yield from self.run_records(records, name, run, every=every, clean=clean, proven=proven)
             return
         if source.error is not None:
             yield self.unreadable(name, source.error, run)
@@ -579,7 +581,9 @@ class Engine:
             run.size = _size(handle)
             try:
                 records = reader(handle, name)
-                yield from self.run_records(records, name, run, every=every, clean=clean)
+                yield from self.run_records(
+                    records, name, run, every=every, clean=clean, proven=proven
+                )
             except OSError as err:  # the file opened, but reading it failed part way
                 yield self.unreadable(name, err, run, started=True)
 
@@ -618,8 +622,14 @@ class Engine:
         *,
         every: bool,
         clean: Callable[[object], None] | None = None,
+        proven: bool = False,
     ) -> Iterator[RecordResult]:
-        """Check records as read, keeping counts and the index of record ids (see scan)."""
+        """Check records as read, keeping counts and the index of record ids (see scan).
+
+        ``proven`` says a fast path has already tried every record without ``clean_id``
+        and not proved it clean, so that the quick check need not try it again: it goes
+        to the full check, and only a record that has no issue there is tried.
+        """
         quick = self.quick
         ids = run.ids
         head, head_size, tail_first = ids.head, ids.head_size, ids.tail_first
@@ -634,7 +644,7 @@ class Engine:
             record_id: object = raw.clean_id
             if record_id is None:
                 data = raw.data
-                if raw.problems or not quick(data):
+                if raw.problems or proven or not quick(data):
                     if raw.problems and any(problem.stops for problem in raw.problems):
                         run.stopped()
                     if raw.index == FILE_LEVEL:  # the file's own fault: not a record
@@ -645,15 +655,17 @@ class Engine:
                         yield result
                         continue
                     result = self.full(raw, source)
-                    record_id = data.get("record_id") if type(data) is dict else None
-                    if type(record_id) is str:
-                        place = run.place(file_number, raw.index, raw.line)
-                        first = ids.first(record_id, place)
-                        if first is not None:
-                            result = self.duplicate(result, run.where(first), record_id)
-                    run.count(result)
-                    yield result
-                    continue
+                    # Without an issue, it is the quick check's to say (see ``proven``).
+                    if result.issues or not quick(data):
+                        record_id = data.get("record_id") if type(data) is dict else None
+                        if type(record_id) is str:
+                            place = run.place(file_number, raw.index, raw.line)
+                            first = ids.first(record_id, place)
+                            if first is not None:
+                                result = self.duplicate(result, run.where(first), record_id)
+                        run.count(result)
+                        yield result
+                        continue
                 record_id = data["record_id"]  # type: ignore[index]
             # A clean record: only its id can still be wrong.
             first = head.get(record_id)  # type: ignore[call-overload]
