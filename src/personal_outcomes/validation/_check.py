@@ -177,6 +177,8 @@ class Checker:
                     self.indexes[key] = _FrameworkIndex.build(framework, release)
         self.known_ids = registry.ids
         self._messages: dict[tuple[str, str, str], str] = {}
+        #: Says whether an outcome has no issue of its own (see make_quick_check).
+        self.clean_outcome = _make_outcome_check(quality=quality)
 
     # ---- entry point ---------------------------------------------------------------
 
@@ -375,6 +377,7 @@ class Checker:
             found.append((("outcomes",), SCHEMA, message, None))
         seen: dict[tuple[str, str], int] = {}
         review = stage == REVIEW_STAGE
+        clean = self.clean_outcome
         for position, outcome in enumerate(outcomes):
             if type(outcome) is not dict:
                 path: Path = ("outcomes", position)
@@ -382,62 +385,14 @@ class Checker:
                     (path, SCHEMA, _must_be("an object (mapping) of fields", outcome), outcome)
                 )
                 continue
-            for key in outcome:
-                if key not in _OUTCOME_FIELDS:
-                    found.append(
-                        (("outcomes", position), SCHEMA, _unknown_field(key), UnknownKey(key))
-                    )
-            for name in OUTCOME_REQUIRED:
-                if name not in outcome and name not in suppressed:
-                    message = f"missing required field '{name}'"
-                    found.append((("outcomes", position), SCHEMA, message, None))
-            outcome_id = outcome.get("outcome", ABSENT)
-            if outcome_id is not ABSENT:
-                self._outcome_id(outcome_id, position, index, found, later, plain)
-            what = outcome.get("what_matters", ABSENT)
-            if what is not ABSENT:
-                _text(
-                    what,
-                    ("outcomes", position, "what_matters"),
-                    MAX_LENGTH["what_matters"],
-                    found,
-                    plain,
-                )
-            value = outcome.get("why_it_matters", ABSENT)
-            if value is not ABSENT:
-                limit = MAX_LENGTH["why_it_matters"]
-                _text(value, ("outcomes", position, "why_it_matters"), limit, found, plain)
-            value = outcome.get("contributions", ABSENT)
-            if value is not ABSENT:
-                _contributions(value, position, found, plain)
-            status = outcome.get("status", ABSENT)
-            if status is not ABSENT:
-                self._status(status, position, index, stage, found, later, plain)
-            elif review:
-                levels = f" (one of: {index.level_list})" if index else ""
-                message = (
-                    "no status at a review: the outcome is counted as unrated; if it was "
-                    f"discussed, record how far it was achieved{levels}"
-                )
-                later.append((("outcomes", position), STATUS_MISSING, message, None))
-            note = outcome.get("status_note", ABSENT)
-            if note is not ABSENT:
-                _text(
-                    note,
-                    ("outcomes", position, "status_note"),
-                    MAX_LENGTH["status_note"],
-                    found,
-                    plain,
-                )
-            value = outcome.get("perspective", ABSENT)
-            if value is not ABSENT and (type(value) is not str or value not in _PERSPECTIVES):
-                path = ("outcomes", position, "perspective")
-                expected = f"one of: {', '.join(PERSPECTIVES)}"
-                found.append((path, SCHEMA, _must_be(expected, value, plain, path), value))
-            if self.quality:
-                # Rated: a level of the scale (a wrong status is a schema error already).
-                rated = review and type(status) is str and (index is None or status in index.levels)
-                _quality(outcome, position, note, later, rated=rated)
+            # Most outcomes of a record with issues have none: the quick check says so, and
+            # only the others are checked rule by rule.
+            if index is None or not clean(
+                outcome, index.outcome_ids, index.retired, index.levels, review
+            ):
+                self._outcome(outcome, position, index, stage, found, later, plain, suppressed)
+            outcome_id = outcome.get("outcome")
+            what = outcome.get("what_matters")
             if type(outcome_id) is str and type(what) is str:
                 key = (outcome_id, what)
                 first = seen.get(key)
@@ -449,6 +404,74 @@ class Checker:
                         "(same outcome and the same what_matters); record it once"
                     )
                     later.append((("outcomes", position), DUPLICATE_OUTCOME, message, None))
+
+    def _outcome(
+        self,
+        outcome: dict[str, object],
+        position: int,
+        index: _FrameworkIndex | None,
+        stage: object,
+        found: list[Found],
+        later: list[Found],
+        plain: PlainCheck,
+        suppressed: frozenset[str],
+    ) -> None:
+        """Check one outcome rule by rule (all but duplicates, which take the others)."""
+        review = stage == REVIEW_STAGE
+        for key in outcome:
+            if key not in _OUTCOME_FIELDS:
+                found.append((("outcomes", position), SCHEMA, _unknown_field(key), UnknownKey(key)))
+        for name in OUTCOME_REQUIRED:
+            if name not in outcome and name not in suppressed:
+                message = f"missing required field '{name}'"
+                found.append((("outcomes", position), SCHEMA, message, None))
+        outcome_id = outcome.get("outcome", ABSENT)
+        if outcome_id is not ABSENT:
+            self._outcome_id(outcome_id, position, index, found, later, plain)
+        what = outcome.get("what_matters", ABSENT)
+        if what is not ABSENT:
+            _text(
+                what,
+                ("outcomes", position, "what_matters"),
+                MAX_LENGTH["what_matters"],
+                found,
+                plain,
+            )
+        value = outcome.get("why_it_matters", ABSENT)
+        if value is not ABSENT:
+            limit = MAX_LENGTH["why_it_matters"]
+            _text(value, ("outcomes", position, "why_it_matters"), limit, found, plain)
+        value = outcome.get("contributions", ABSENT)
+        if value is not ABSENT:
+            _contributions(value, position, found, plain)
+        status = outcome.get("status", ABSENT)
+        if status is not ABSENT:
+            self._status(status, position, index, stage, found, later, plain)
+        elif review:
+            levels = f" (one of: {index.level_list})" if index else ""
+            message = (
+                "no status at a review: the outcome is counted as unrated; if it was "
+                f"discussed, record how far it was achieved{levels}"
+            )
+            later.append((("outcomes", position), STATUS_MISSING, message, None))
+        note = outcome.get("status_note", ABSENT)
+        if note is not ABSENT:
+            _text(
+                note,
+                ("outcomes", position, "status_note"),
+                MAX_LENGTH["status_note"],
+                found,
+                plain,
+            )
+        value = outcome.get("perspective", ABSENT)
+        if value is not ABSENT and (type(value) is not str or value not in _PERSPECTIVES):
+            path = ("outcomes", position, "perspective")
+            expected = f"one of: {', '.join(PERSPECTIVES)}"
+            found.append((path, SCHEMA, _must_be(expected, value, plain, path), value))
+        if self.quality:
+            # Rated: a level of the scale (a wrong status is a schema error already).
+            rated = review and type(status) is str and (index is None or status in index.levels)
+            _quality(outcome, position, note, later, rated=rated)
 
     def _outcome_id(
         self,
@@ -668,11 +691,7 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     indexes = checker.indexes
     latest = checker.latest
     record_keys = _RECORD_FIELDS
-    outcome_keys = _OUTCOME_FIELDS
     stages = _STAGES
-    contributors = _CONTRIBUTORS
-    perspectives = _PERSPECTIVES
-    quality = checker.quality
     no_space = _NO_SPACE.fullmatch
     space = SPACE_CHARACTERS
     date_shape = _DATE.fullmatch
@@ -681,11 +700,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
     max_id = MAX_LENGTH["record_id"]
     max_person = MAX_LENGTH["person_id"]
     max_notes = MAX_LENGTH["notes"]
-    max_what_matters = MAX_LENGTH["what_matters"]
-    max_why = MAX_LENGTH["why_it_matters"]
-    max_note = MAX_LENGTH["status_note"]
-    max_what = MAX_LENGTH["what"]
     max_context = MAX_LENGTH["context"]
+    clean_outcome = checker.clean_outcome
     # Dates and context names recur across records: remember the ones seen good.
     good_dates: set[str] = set()
     good_keys: set[str] = set()
@@ -758,67 +774,101 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
         retired = index.retired
         levels = index.levels
         pairs: set[tuple[str, str]] | None = set() if len(outcomes) > 1 else None
-        # The text checks are written out in full below: this loop runs for every
-        # outcome of every record, and a call per field would double its cost.
         for outcome in outcomes:
-            if type(outcome) is not dict or not outcome.keys() <= outcome_keys:
-                return False
-            get = outcome.get
-            outcome_id = get("outcome")
-            if type(outcome_id) is not str or outcome_id not in ids or outcome_id in retired:
-                return False
-            what = get("what_matters")
-            if not (type(what) is str and len(what) <= max_what_matters and what.strip(space)):
-                return False
-            value = get("why_it_matters", absent)
-            if value is not absent and not (
-                type(value) is str and len(value) <= max_why and value.strip(space)
-            ):
-                return False
-            contributions = get("contributions", absent)
-            if contributions is not absent:
-                if (
-                    type(contributions) is not list
-                    or not 0 < len(contributions) <= MAX_CONTRIBUTIONS
-                ):
-                    return False
-                for item in contributions:
-                    if type(item) is not dict or len(item) != 2:  # noqa: PLR2004 (by and what)
-                        return False
-                    by = item.get("by")
-                    if type(by) is not str or by not in contributors:
-                        return False
-                    value = item.get("what")
-                    if not (type(value) is str and len(value) <= max_what and value.strip(space)):
-                        return False
-            status = get("status", absent)
-            if status is absent:
-                if review:
-                    return False
-            elif not review or type(status) is not str or status not in levels:
-                return False
-            note = get("status_note", absent)
-            if note is not absent and not (
-                type(note) is str and len(note) <= max_note and note.strip(space)
-            ):
-                return False
-            value = get("perspective", absent)
-            if value is not absent and (type(value) is not str or value not in perspectives):
-                return False
-            if quality and (
-                "why_it_matters" not in outcome
-                or (status is not absent and note is absent)
-                or (
-                    contributions is not absent
-                    and all(item["by"] == "services" for item in contributions)
-                )
-            ):
+            if not clean_outcome(outcome, ids, retired, levels, review):
                 return False
             if pairs is not None:
-                pair = (outcome_id, what)
+                pair = (outcome["outcome"], outcome["what_matters"])
                 if pair in pairs:
                     return False
                 pairs.add(pair)
         return True
 
     return quick
+
+
+#: Says whether one outcome has no issue of its own: (outcome, the framework's outcome
+#: ids, its retired ones, its review levels, whether the record is a review).
+OutcomeCheck = Callable[[object, frozenset[str], dict[str, str | None], frozenset[str], bool], bool]
+
+
+def _make_outcome_check(*, quality: bool) -> OutcomeCheck:
+    """Build the quick check of one outcome, for the quick check and the full one.
+
+    It returns ``True`` only when checking the outcome rule by rule would find
+    nothing (no error and no warning, the quality hints too with ``quality``);
+    duplicates, which take the record's other outcomes, are not its to find.
+    """
+    absent = ABSENT
+    outcome_keys = _OUTCOME_FIELDS
+    contributors = _CONTRIBUTORS
+    perspectives = _PERSPECTIVES
+    space = SPACE_CHARACTERS
+    max_what_matters = MAX_LENGTH["what_matters"]
+    max_why = MAX_LENGTH["why_it_matters"]
+    max_note = MAX_LENGTH["status_note"]
+    max_what = MAX_LENGTH["what"]
+
+    # The text checks are written out in full below: this runs for every outcome of
+    # every record, and a call per field would double its cost.
+    def clean_outcome(
+        outcome: object,
+        ids: frozenset[str],
+        retired: dict[str, str | None],
+        levels: frozenset[str],
+        review: bool,  # noqa: FBT001 (positional: called for every outcome)
+    ) -> bool:
+        if type(outcome) is not dict or not outcome.keys() <= outcome_keys:
+            return False
+        get = outcome.get
+        outcome_id = get("outcome")
+        if type(outcome_id) is not str or outcome_id not in ids or outcome_id in retired:
+            return False
+        what = get("what_matters")
+        if not (type(what) is str and len(what) <= max_what_matters and what.strip(space)):
+            return False
+        value = get("why_it_matters", absent)
+        if value is not absent and not (
+            type(value) is str and len(value) <= max_why and value.strip(space)
+        ):
+            return False
+        contributions = get("contributions", absent)
+        if contributions is not absent:
+            if type(contributions) is not list or not 0 < len(contributions) <= MAX_CONTRIBUTIONS:
+                return False
+            for item in contributions:
+                if type(item) is not dict or len(item) != 2:  # noqa: PLR2004 (by and what)
+                    return False
+                by = item.get("by")
+                if type(by) is not str or by not in contributors:
+                    return False
+                value = item.get("what")
+                if not (type(value) is str and len(value) <= max_what and value.strip(space)):
+                    return False
+        status = get("status", absent)
+        if status is absent:
+            if review:
+                return False
+        elif not review or type(status) is not str or status not in levels:
+            return False
+        note = get("status_note", absent)
+        if note is not absent and not (
+            type(note) is str and len(note) <= max_note and note.strip(space)
+        ):
+            return False
+        value = get("perspective", absent)
+        if value is not absent and (type(value) is not str or value not in perspectives):
+            return False
+        return not (
+            quality
+            and (
+                "why_it_matters" not in outcome
+                or (status is not absent and note is absent)
+                or (
+                    contributions is not absent
+                    and all(item["by"] == "services" for item in contributions)
+                )
+            )
+        )
+
+    return clean_outcome
