@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing.pool
-import sys
+import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +40,9 @@ AWKWARD = [
     "🙂",
     "a" * 100,
     "a" * 99 + "b",
+    "x" * 254,  # the longest id whose length fits its byte
+    "x" * 255,
+    "é" * 200,  # 400 bytes
 ]
 #: Hash functions that collide: all ids on one tag, tags equal but the rest not, three tags.
 HASHES: dict[str, Callable[[str], int]] = {
@@ -50,17 +53,26 @@ HASHES: dict[str, Callable[[str], int]] = {
 }
 
 
+def _shrink(patch: pytest.MonkeyPatch, head_size: int = 4, load: int = 2, batch: int = 2) -> None:
+    """A small head; buckets that double at ``load`` ids each; ids packed ``batch`` at a time."""
+    patch.setattr(_index, "HEAD_SIZE", head_size)
+    patch.setattr(_index, "LOAD", load)
+    patch.setattr(_index, "BATCH", batch)
+    patch.setattr(_index, "STRIDE", 3)
+
+
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A head of four ids, buckets that double at two ids each."""
-    monkeypatch.setattr(_index, "HEAD_SIZE", 4)
-    monkeypatch.setattr(_index, "LOAD", 2)
+    """A head of four ids, buckets that double at two ids each, ids packed two at a time."""
+    _shrink(monkeypatch)
 
 
-def _index_with(hashing: Callable[[str], int], head_size: int) -> IdIndex:
+def _index_with(hashing: Callable[[str], int], head_size: int, batch: int = 1) -> IdIndex:
+    """An index with this hash and head, packing ids ``batch`` at a time."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_index, "id_hash", hashing)
         patch.setattr(_index, "HEAD_SIZE", head_size)
+        patch.setattr(_index, "BATCH", batch)
         return IdIndex()
 
 
@@ -82,15 +94,18 @@ STEPS = st.lists(
     steps=STEPS,
     head_size=st.integers(0, 6),
     load=st.sampled_from([1, 2, 64]),
+    batch=st.sampled_from([1, 2, 3, 4096]),
+    stride=st.sampled_from([1, 2, 5, 64]),
     hashing=st.sampled_from(sorted(HASHES)),
 )
 def test_the_index_answers_as_a_dict(
-    steps: list[Step], head_size: int, load: int, hashing: str
+    *, steps: list[Step], head_size: int, load: int, batch: int, stride: int, hashing: str
 ) -> None:
     """For any ids, added one by one or a slice at a time, the answers of a dict."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_index, "LOAD", load)
-        index = _index_with(HASHES[hashing], head_size)
+        patch.setattr(_index, "STRIDE", stride)
+        index = _index_with(HASHES[hashing], head_size, batch)
         model: dict[str, int] = {}
         place = 0
         for kind, keys in steps:
@@ -114,9 +129,10 @@ def test_the_index_answers_as_a_dict(
         assert len(index) == len(model)
 
 
-def test_the_switch_from_the_head_to_the_tail() -> None:
+@pytest.mark.parametrize("batch", [1, 2, 4096])
+def test_the_switch_from_the_head_to_the_tail(batch: int) -> None:
     """The fifth id goes to the tail; ids of either tier are found after the switch."""
-    index = _index_with(hash, 4)
+    index = _index_with(hash, 4, batch)
     assert [index.first(f"r-{n}", n) for n in range(6)] == [None] * 6
     assert index.head == {"r-0": 0, "r-1": 1, "r-2": 2, "r-3": 3}
     assert len(index) == 6
@@ -146,15 +162,17 @@ def test_colliding_tags_are_told_apart_by_the_ids_themselves() -> None:
 
 
 def test_a_tag_found_across_two_words_is_not_a_match() -> None:
-    """The tag's bytes may occur straddling two halves of words; only a whole one counts."""
+    """The tag's bytes may occur straddling two words; only a whole tag counts."""
     first_tag = 0x0102_0304
-    word = ((first_tag << 32) | 0).to_bytes(8, sys.byteorder)
-    straddling = int.from_bytes(word[2:6], sys.byteorder)  # bytes 2 to 5 of the word
-    tags = {"first": first_tag, "second": straddling}
-    index = _index_with(lambda key: tags[key], 0)
+    word = struct.pack("=II", 0, first_tag)  # the first id's word: its number, its tag
+    straddling = struct.unpack("=I", word[2:6])[0]  # its bytes 2 to 5
+    tags = {"first": first_tag, "second": straddling, "other": 0x7777_7777, "more": 0x6666_6666}
+    index = _index_with(lambda key: tags[key], 0)  # each id packed when the next comes
     assert index.first("first", 1) is None
-    assert index.first("second", 2) is None  # found at byte 2 only: not there
-    assert (index.first("second", 3), index.first("first", 3)) == (2, 1)
+    assert index.first("other", 2) is None
+    assert index.first("second", 3) is None  # found at byte 2 of the first word only
+    assert index.first("more", 4) is None
+    assert (index.first("second", 5), index.first("first", 5)) == (3, 1)
 
 
 @pytest.mark.usefixtures("small")
@@ -185,18 +203,21 @@ def test_merging_a_slice_fills_the_head_and_then_the_tail() -> None:
 
 
 def test_a_full_tail_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tail holds at most TAIL_SIZE ids; one more is refused, and nothing changes."""
     monkeypatch.setattr(_index, "LOAD", 2)
     monkeypatch.setattr(_index, "TAIL_SIZE", 5)
     index = _index_with(hash, 2)
-    for number in range(7):
+    for number in range(7):  # two in the head, five in the tail
         assert index.first(f"r-{number}", number) is None
     with pytest.raises(OverflowError) as raised:
         index.first("r-7", 7)
     assert str(raised.value) == (
-        "a run can hold at most 7 record ids; check the files in several runs"
+        "a run cannot hold more than 7 record ids; check the files in several runs"
     )
     # It holds what it held, and still answers.
-    assert (len(index), index.first("r-6", 8)) == (7, 6)
+    assert (len(index), index.first("r-6", 9), index.first("r-3", 9)) == (7, 6, 3)
+    with pytest.raises(OverflowError):
+        index.first("r-7", 7)
 
 
 # ---- validate, with a small head ----------------------------------------------------
@@ -297,8 +318,7 @@ def test_every_way_of_running_gives_the_head_s_report(
     names = _files(tmp_path)
     expected = list(_reports(names))  # every id in the head
     api = validate_files(names, today=TODAY)
-    monkeypatch.setattr(_index, "HEAD_SIZE", 4)
-    monkeypatch.setattr(_index, "LOAD", 2)
+    _shrink(monkeypatch)
     monkeypatch.setattr(_index, "id_hash", HASHES[hashing])
     assert list(_reports(names)) == expected
     assert validate_files(names, today=TODAY) == api
@@ -331,11 +351,17 @@ def record_files(draw: st.DrawFn) -> list[list[object]]:
 
 @pytest.mark.usefixtures("threads")
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(files=record_files(), head_size=st.integers(0, 5), hashing=st.sampled_from(sorted(HASHES)))
+@given(
+    files=record_files(),
+    head_size=st.integers(0, 5),
+    batch=st.integers(1, 3),
+    hashing=st.sampled_from(sorted(HASHES)),
+)
 def test_any_files_any_head_the_same_report(
     tmp_path_factory: pytest.TempPathFactory,
     files: list[list[object]],
     head_size: int,
+    batch: int,
     hashing: str,
 ) -> None:
     folder = tmp_path_factory.mktemp("files")
@@ -346,8 +372,7 @@ def test_any_files_any_head_the_same_report(
         names.append(str(path))
     expected = list(_reports(names))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_index, "HEAD_SIZE", head_size)
-        patch.setattr(_index, "LOAD", 2)
+        _shrink(patch, head_size=head_size, batch=batch)
         patch.setattr(_index, "id_hash", HASHES[hashing])
         assert list(_reports(names)) == expected
         assert cli("validate", TODAY_ARG, "--jobs", "2", *names) == expected[0]

@@ -4,66 +4,83 @@ Finding duplicate ids across a whole run means holding every id seen so far. A d
 from each id (a ``str``) to its place costs about 120 bytes an id: 1.2 GB for ten
 million. :class:`IdIndex` keeps the first :data:`HEAD_SIZE` ids in such a dict, its
 *head* (C speed; a run of up to 100,000 records never leaves it), and every later id
-in a *tail* that holds no Python object per id, about 37 bytes each for ids of ten
+in a *tail* that holds no Python object per id, about 34 bytes each for ids of ten
 characters:
 
-- ``buckets``: ``bytearray``\\ s of 8-byte words, each the low 32 bits of the id's hash
-  (its *tag*) and the id's entry number in the tail. The bucket is chosen by the tag's
-  lowest bits. When the tail holds :data:`LOAD` ids a bucket on average, the buckets
-  double, each split in two by the tag's next bit, which its words carry (a pass over
-  each bucket's words as an ``array``, with no Python object kept). A lookup is one
-  ``bytearray.find`` of the tag in one bucket of some 50 words, a match counting only
-  where it is aligned to a word.
-- ``entries``: 15 bytes an entry: the place (80 bits) and where its id starts in
-  ``text``.
-- ``text``: the tail's ids end to end, encoded in UTF-8 (lone surrogates passed
-  through, so that the encoding is one to one).
+- ``buckets``: ``bytearray``\ s of 8-byte words, each the id's number in the tail and
+  the low 32 bits of its hash (its *tag*). The bucket is chosen by the tag's lowest
+  bits. When the tail holds :data:`LOAD` ids a bucket on average, the buckets double,
+  each split in two by the tag's next bit (a stepped slice picks the byte holding it
+  from every word, ``translate`` makes it 0 or 1, ``compress`` keeps each side: C-level
+  passes). A lookup is one ``bytearray.find`` of the tag in one bucket of a few dozen
+  words, a match counting only where it is aligned to a word.
+- ``places``: 10 bytes an id: its place (80 bits).
+- ``text``: the ids end to end, encoded in UTF-8 (lone surrogates passed through, so
+  that the encoding is one to one), with one byte an id for its length (255: see
+  ``long``) and, every :data:`STRIDE` ids, where the next one starts (``marks``).
 
-A tag that matches only names a candidate: its id is compared with the key byte for
-byte, so no collision of hashes (of tags or of whole hashes) ever makes a false
-duplicate or hides a real one; it only costs that comparison. The hash is Python's
-``hash`` of the ``str``, which the head's dict lookup has already computed and cached
-on the string. It differs from process to process (``PYTHONHASHSEED``), which is why
-no part of an index ever leaves the process that built it: worker processes send ids,
-the parent indexes them.
+A tag that matches only names a candidate: its id is compared with the key, so no
+collision of hashes (of tags or of whole hashes) ever makes a false duplicate or
+hides a real one; it only costs that comparison. The hash is Python's ``hash`` of the
+``str``, which the head's dict lookup has already computed and cached on the string.
+It differs from process to process (``PYTHONHASHSEED``), which is why no part of an
+index ever leaves the process that built it: worker processes send ids, the parent
+indexes them.
 
-Places are ints that the caller packs and unpacks; the tail keeps 80 bits of them.
+Adding a new id costs a ``find``, a word added to its bucket and two list appends;
+its text, length and place are packed :data:`BATCH` ids at a time, by C-level maps
+and joins. Places are ints that the caller packs and unpacks; the tail keeps 80 bits.
 
 Weighed and left: a sorted array (a bisect in Python per record, and insertion is
 dear); an open-addressing table of entry numbers probed in Python (a probe loop per
-lookup, a Python rehash of every entry at each doubling, and the hashes kept apart:
-more time and memory); a Bloom filter before the buckets (measured: no faster, since a
-new id's bucket is touched to add it anyway); 64-bit hashes alone (not exact); numpy
-(not a dependency of the core).
+lookup, a Python rehash of every entry at each doubling, the hashes kept apart: more
+time and memory); a Bloom filter before the buckets (measured: no faster, since a new
+id's bucket is touched to add it anyway); new ids gathered in a dict and added to the
+buckets in batches (measured slower: each bucket is then touched twice); 64-bit
+hashes alone (not exact); numpy (not a dependency of the core).
 """
 
 from __future__ import annotations
 
+import struct
 import sys
 from array import array
 from collections.abc import Callable
-from itertools import islice
+from itertools import accumulate, compress, islice, repeat
+from operator import methodcaller
 from typing import Final
 
 #: How many ids the head, a plain dict, holds before the tail takes the rest.
 HEAD_SIZE: Final = 100_000
 #: How many ids a bucket holds on average before the buckets double.
-LOAD: Final = 64
-#: The most ids the tail can hold: an entry number is the low half of a word.
+LOAD: Final = 32
+#: The most ids the tail can hold: an id's number fills half a word.
 TAIL_SIZE: Final = 1 << 32
+#: How many new ids wait, in lists, to be packed into the tail's text at once.
+BATCH: Final = 4096
+#: Every STRIDE ids, the tail notes where the next id's text starts.
+STRIDE: Final = 64
 
 #: The hash of an id (tests replace it to force collisions).
 id_hash: Callable[[str], int] = hash
 
 _TAG: Final = 0xFFFF_FFFF
-#: Words are in the machine's byte order, to be read as an ``array("Q")`` when split.
-_ORDER: Final = sys.byteorder
-#: Where a word's tag (its high half) starts among its bytes; its entry number
-#: starts at the other half (``at ^ 4``).
-_TAG_AT: Final = 4 if _ORDER == "little" else 0
+_WORD: Final = struct.Struct("=II").pack  # an id's number, then its tag
+_NEEDLE: Final = struct.Struct("=I").pack  # a tag, as it is in a word
+_NUMBER: Final = struct.Struct("=I").unpack_from
+_TAG_AT: Final = 4  # where a word's tag starts among its bytes
 _PLACE: Final = 10  # bytes of a place
-_ENTRY: Final = 15  # bytes of an entry: its place, then where its id starts in the text
-_PLACE_BITS: Final = 8 * _PLACE
+_LONG: Final = 255  # the length byte of an id of 255 bytes or more
+_PACK_PLACE: Final = methodcaller("to_bytes", _PLACE, "little")
+
+
+def _split_tables(*, value: int) -> tuple[bytes, ...]:
+    """For each bit of a byte, a table turning a byte into 1 where that bit is ``value``."""
+    return tuple(bytes(int((byte >> bit) & 1 == value) for byte in range(256)) for bit in range(8))
+
+
+_BIT_SET: Final = _split_tables(value=1)
+_BIT_CLEAR: Final = _split_tables(value=0)
 
 
 def _encode(key: str) -> bytes:
@@ -80,12 +97,18 @@ class IdIndex:
     """
 
     __slots__ = (
+        "_batch",
         "_buckets",
         "_count",
-        "_entries",
         "_grow_at",
         "_hash",
+        "_lengths",
+        "_long",
+        "_marks",
         "_mask",
+        "_new_ids",
+        "_new_places",
+        "_places",
         "_text",
         "head",
         "head_size",
@@ -100,9 +123,15 @@ class IdIndex:
         self._hash = id_hash
         self._buckets = [bytearray()]
         self._mask = 0
-        self._count = 0
         self._grow_at = min(LOAD, TAIL_SIZE)
-        self._entries = bytearray()
+        self._count = 0  # ids in the tail, the latest ones among them not yet packed
+        self._new_ids: list[str] = []  # in their buckets, not yet in the text
+        self._new_places: list[int] = []
+        self._batch = BATCH
+        self._places = bytearray()
+        self._lengths = bytearray()
+        self._long: dict[int, int] = {}  # the lengths of ids of 255 bytes or more
+        self._marks = array("Q")
         self._text = bytearray()
 
     def __len__(self) -> int:
@@ -124,15 +153,24 @@ class IdIndex:
         """Do what :meth:`first` does, for a key that the head, which is full, lacks."""
         tag = self._hash(key) & _TAG
         bucket = self._buckets[tag & self._mask]
-        needle = tag.to_bytes(4, _ORDER)
+        needle = _NEEDLE(tag)
         at = bucket.find(needle)
-        while at >= 0:
-            if at & 7 == _TAG_AT:
-                found = self._same(int.from_bytes(bucket[at ^ 4 : (at ^ 4) + 4], _ORDER), key)
-                if found is not None:
-                    return found
-            at = bucket.find(needle, at + 1)
-        self._add(key, tag, place)
+        if at >= 0:
+            found = self._found(bucket, needle, at, key)
+            if found is not None:
+                return found
+        # A new id, the path of almost every record: written out, with no further call.
+        number = self._count
+        if number == self._grow_at:
+            self._grow()  # (or raise, the tail being full)
+            bucket = self._buckets[tag & self._mask]
+        bucket += _WORD(number, tag)
+        self._count = number + 1
+        new = self._new_ids
+        new.append(key)
+        self._new_places.append(place)
+        if len(new) >= self._batch:
+            self._pack()
         return None
 
     def merge(self, firsts: dict[str, int]) -> dict[str, int]:
@@ -153,7 +191,7 @@ class IdIndex:
             rest = iter(new.items())
             head.update(islice(rest, room))
             for key, place in rest:
-                self._add(key, self._hash(key) & _TAG, place)
+                self.tail_first(key, place)
             return earlier
         for key, place in firsts.items():
             if key not in earlier:
@@ -162,43 +200,80 @@ class IdIndex:
                     earlier[key] = found
         return earlier
 
+    def _found(self, bucket: bytearray, needle: bytes, at: int, key: str) -> int | None:
+        """Return the place of ``key`` among the bucket's words whose tag is ``needle``.
+
+        ``at`` is the first place of the needle's bytes in the bucket, perhaps
+        across two words.
+        """
+        while at >= 0:
+            if at & 7 == _TAG_AT:
+                found = self._same(_NUMBER(bucket, at - _TAG_AT)[0], key)
+                if found is not None:
+                    return found
+            at = bucket.find(needle, at + 1)
+        return None
+
     def _same(self, number: int, key: str) -> int | None:
-        """Return the place of the tail's entry ``number`` if its id is ``key``."""
-        entries = self._entries
-        at = number * _ENTRY
-        start = int.from_bytes(entries[at + _PLACE : at + _ENTRY], "little")
-        if number + 1 < self._count:
-            end = int.from_bytes(entries[at + _ENTRY + _PLACE : at + 2 * _ENTRY], "little")
-        else:
-            end = len(self._text)
+        """Return the place of the tail's id ``number`` if that id is ``key``."""
+        packed = self._count - len(self._new_ids)
+        if number >= packed:  # not yet packed
+            if self._new_ids[number - packed] != key:
+                return None
+            return self._new_places[number - packed]
+        long = self._long
+        mark = number // STRIDE
+        start = self._marks[mark] + sum(self._lengths[mark * STRIDE : number])
+        if long:  # ids of 255 bytes or more among those before it: their whole lengths
+            start += sum(long.get(j, _LONG) - _LONG for j in range(mark * STRIDE, number))
+        end = start + long.get(number, self._lengths[number])
         if self._text[start:end] != _encode(key):
             return None
-        return int.from_bytes(entries[at : at + _PLACE], "little")
+        return int.from_bytes(self._places[number * _PLACE : (number + 1) * _PLACE], "little")
 
-    def _add(self, key: str, tag: int, place: int) -> None:
-        number = self._count
-        if number == self._grow_at:
-            self._grow()
-        self._buckets[tag & self._mask] += ((tag << 32) | number).to_bytes(8, _ORDER)
-        text = self._text
-        self._entries += ((len(text) << _PLACE_BITS) | place).to_bytes(_ENTRY, "little")
-        text += _encode(key)
-        self._count = number + 1
+    def _pack(self) -> None:
+        """Write the latest ids into the text, lengths, marks and places: C-level passes."""
+        ids = self._new_ids
+        first = self._count - len(ids)  # the number of the first of them
+        joined = "".join(ids)
+        if joined.isascii():
+            text = joined.encode("ascii")
+            lengths = list(map(len, ids))
+        else:
+            encoded = list(map(_encode, ids))
+            text = b"".join(encoded)
+            lengths = list(map(len, encoded))
+        starts = list(accumulate(lengths, initial=len(self._text)))
+        self._marks.extend(starts[-first % STRIDE : len(ids) : STRIDE])
+        if max(lengths) >= _LONG:
+            self._long.update(
+                (first + at, length) for at, length in enumerate(lengths) if length >= _LONG
+            )
+            lengths = list(map(min, lengths, repeat(_LONG)))
+        self._lengths += bytes(lengths)
+        self._places += b"".join(map(_PACK_PLACE, self._new_places))
+        self._text += text
+        ids.clear()
+        self._new_places.clear()
 
     def _grow(self) -> None:
         """Double the buckets, splitting each by the next bit of its words' tags."""
         if self._count >= TAIL_SIZE:
             raise OverflowError(
-                f"a run can hold at most {self.head_size + TAIL_SIZE:,} record ids; "
+                f"a run cannot hold more than {self.head_size + TAIL_SIZE:,} record ids; "
                 "check the files in several runs"
             )
-        bit = (self._mask + 1) << 32
+        bit = self._mask.bit_length()  # the tag's bit that splits the buckets
+        byte = bit // 8 if sys.byteorder == "little" else 3 - bit // 8
+        at = _TAG_AT + byte  # its byte in a word
+        low, high = _BIT_CLEAR[bit % 8], _BIT_SET[bit % 8]
         buckets = self._buckets
-        high: list[bytearray] = []
+        highs: list[bytearray] = []
         for number, bucket in enumerate(buckets):
-            words = memoryview(bucket).cast("Q")
-            buckets[number] = bytearray(array("Q", [word for word in words if not word & bit]))
-            high.append(bytearray(array("Q", [word for word in words if word & bit])))
-        buckets += high
+            flags = bucket[at::8]
+            words = memoryview(bucket).cast("Q")  # 8 bytes at a time, as they are
+            buckets[number] = bytearray(array("Q", compress(words, flags.translate(low))))
+            highs.append(bytearray(array("Q", compress(words, flags.translate(high)))))
+        buckets += highs
         self._mask = len(buckets) - 1
         self._grow_at = min(len(buckets) * LOAD, TAIL_SIZE)
