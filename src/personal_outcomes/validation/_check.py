@@ -118,6 +118,8 @@ class _FrameworkIndex:
     version: str
     outcome_ids: frozenset[str]
     retired: dict[str, str | None]
+    #: The outcome ids a record may name without an issue: those not retired.
+    usable: frozenset[str]
     levels: frozenset[str]
     level_list: str
     by_label: dict[str, str]
@@ -147,6 +149,7 @@ class _FrameworkIndex:
             version=version,
             outcome_ids=frozenset(o.id for o in outcomes),
             retired=retired,
+            usable=frozenset(o.id for o in outcomes if o.id not in retired),
             levels=frozenset(framework.review_scale.ids),
             level_list=", ".join(framework.review_scale.ids),
             by_label=by_label,
@@ -387,9 +390,7 @@ class Checker:
                 continue
             # Most outcomes of a record with issues have none: the quick check says so, and
             # only the others are checked rule by rule.
-            if index is None or not clean(
-                outcome, index.outcome_ids, index.retired, index.levels, review
-            ):
+            if index is None or not clean(outcome, index.usable, index.levels, review):
                 self._outcome(outcome, position, index, stage, found, later, plain, suppressed)
             outcome_id = outcome.get("outcome")
             what = outcome.get("what_matters")
@@ -770,12 +771,11 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
         if type(outcomes) is not list or not 0 < len(outcomes) <= MAX_OUTCOMES:
             return False
         review = stage == REVIEW_STAGE
-        ids = index.outcome_ids
-        retired = index.retired
+        usable = index.usable
         levels = index.levels
         pairs: set[tuple[str, str]] | None = set() if len(outcomes) > 1 else None
         for outcome in outcomes:
-            if not clean_outcome(outcome, ids, retired, levels, review):
+            if not clean_outcome(outcome, usable, levels, review):
                 return False
             if pairs is not None:
                 pair = (outcome["outcome"], outcome["what_matters"])
@@ -788,8 +788,8 @@ def make_quick_check(checker: Checker) -> Callable[[object], bool]:
 
 
 #: Says whether one outcome has no issue of its own: (outcome, the framework's outcome
-#: ids, its retired ones, its review levels, whether the record is a review).
-OutcomeCheck = Callable[[object, frozenset[str], dict[str, str | None], frozenset[str], bool], bool]
+#: ids not retired, its review levels, whether the record is a review).
+OutcomeCheck = Callable[[object, frozenset[str], frozenset[str], bool], bool]
 
 
 def _make_outcome_check(*, quality: bool) -> OutcomeCheck:
@@ -813,8 +813,7 @@ def _make_outcome_check(*, quality: bool) -> OutcomeCheck:
     # every record, and a call per field would double its cost.
     def clean_outcome(
         outcome: object,
-        ids: frozenset[str],
-        retired: dict[str, str | None],
+        usable: frozenset[str],
         levels: frozenset[str],
         review: bool,  # noqa: FBT001 (positional: called for every outcome)
     ) -> bool:
@@ -822,7 +821,7 @@ def _make_outcome_check(*, quality: bool) -> OutcomeCheck:
             return False
         get = outcome.get
         outcome_id = get("outcome")
-        if type(outcome_id) is not str or outcome_id not in ids or outcome_id in retired:
+        if type(outcome_id) is not str or outcome_id not in usable:
             return False
         what = get("what_matters")
         if not (type(what) is str and len(what) <= max_what_matters and what.strip(space)):

@@ -50,12 +50,14 @@ _RecordId = Annotated[str, Meta(min_length=1, max_length=MAX_LENGTH["record_id"]
 _PersonId = Annotated[str, Meta(min_length=1, max_length=MAX_LENGTH["person_id"])]
 
 
-class _Contribution(Struct, forbid_unknown_fields=True):
+# gc=False: the decoded records hold no reference cycles, so the collector need not
+# track them (cheaper to make).
+class _Contribution(Struct, forbid_unknown_fields=True, gc=False):
     by: _Contributor
     what: _What
 
 
-class _Outcome(Struct, forbid_unknown_fields=True):
+class _Outcome(Struct, forbid_unknown_fields=True, gc=False):
     outcome: str
     what_matters: _WhatMatters
     why_it_matters: _Why | UnsetType = UNSET
@@ -67,7 +69,7 @@ class _Outcome(Struct, forbid_unknown_fields=True):
     perspective: _Perspective | UnsetType = UNSET
 
 
-class _Record(Struct, forbid_unknown_fields=True):
+class _Record(Struct, forbid_unknown_fields=True, gc=False):
     record_id: _RecordId
     framework: str
     person_id: _PersonId
@@ -110,7 +112,8 @@ def make_line_check(checker: Checker, *, keep: bool = False) -> Callable[[bytes]
         except failures:
             return None
         record_id = record.record_id
-        if not no_space(record_id) or not no_space(record.person_id):
+        # Neither id holds space: one match over both (neither is empty, see _Record).
+        if not no_space(record_id + record.person_id):
             return None
         version = record.framework_version
         index = indexes.get((record.framework, None if version is UNSET else version))
@@ -130,18 +133,15 @@ def make_line_check(checker: Checker, *, keep: bool = False) -> Callable[[bytes]
         if notes is not UNSET and (notes.isspace() or (bom in notes and not notes.strip(space))):
             return None
         review = record.stage == review_stage
-        ids = index.outcome_ids
-        retired = index.retired
+        usable = index.usable
         levels = index.levels
         outcomes = record.outcomes
         pairs: set[tuple[str, str]] | None = set() if len(outcomes) > 1 else None
         for outcome in outcomes:
             outcome_id = outcome.outcome
             what = outcome.what_matters
-            if (
-                outcome_id not in ids
-                or outcome_id in retired
-                or (what.isspace() or (bom in what and not what.strip(space)))
+            if outcome_id not in usable or (
+                what.isspace() or (bom in what and not what.strip(space))
             ):
                 return None
             why = outcome.why_it_matters
