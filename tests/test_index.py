@@ -140,12 +140,17 @@ def test_the_switch_from_the_head_to_the_tail(batch: int) -> None:
     assert index.first("r-6", 20) == 16
 
 
-def test_a_place_of_80_bits_is_kept_whole_in_the_tail() -> None:
-    index = _index_with(hash, 0)
-    largest = (1 << 80) - 1
-    assert index.first("big", largest) is None
-    assert index.first("zero", 0) is None
-    assert (index.first("big", 1), index.first("zero", 1)) == (largest, 0)
+@pytest.mark.parametrize("batch", [1, 5])
+def test_places_of_any_size_are_kept_whole_in_the_tail(batch: int) -> None:
+    """Halves of up to 32 bits are kept in the places; larger ones whole, apart."""
+    halves = [0, 1, (1 << 32) - 2, (1 << 32) - 1, 1 << 32, (1 << 40) - 1]
+    places = [(high << 40) | low for high in halves for low in halves]
+    places += [(1 << 80) - 1, 1 << 80, 1 << 100]
+    index = _index_with(hash, 0, batch)
+    for number, place in enumerate(places):
+        assert index.first(f"id-{number}", place) is None
+    assert index.first("last", 0) is None  # all of them packed
+    assert [index.first(f"id-{number}", 1) for number in range(len(places))] == places
 
 
 def test_colliding_tags_are_told_apart_by_the_ids_themselves() -> None:

@@ -4,17 +4,19 @@ Finding duplicate ids across a whole run means holding every id seen so far. A d
 from each id (a ``str``) to its place costs about 120 bytes an id: 1.2 GB for ten
 million. :class:`IdIndex` keeps the first :data:`HEAD_SIZE` ids in such a dict, its
 *head* (C speed; a run of up to 100,000 records never leaves it), and every later id
-in a *tail* that holds no Python object per id, about 34 bytes each for ids of ten
-characters:
+in a *tail* that holds no Python object per id: about 30 bytes each for ids of ten
+characters (``benchmarks/index_memory.py`` measures it):
 
 - ``buckets``: ``bytearray``\ s of 8-byte words, each the id's number in the tail and
   the low 32 bits of its hash (its *tag*). The bucket is chosen by the tag's lowest
   bits. When the tail holds :data:`LOAD` ids a bucket on average, the buckets double,
   each split in two by the tag's next bit (a stepped slice picks the byte holding it
   from every word, ``translate`` makes it 0 or 1, ``compress`` keeps each side: C-level
-  passes). A lookup is one ``bytearray.find`` of the tag in one bucket of a few dozen
+  passes). A lookup is one ``bytearray.find`` of the tag in one bucket of some 50
   words, a match counting only where it is aligned to a word.
-- ``places``: 10 bytes an id: its place (80 bits).
+- ``highs`` and ``lows``: 8 bytes an id: its place, in two halves of 32 bits (the
+  record's number and its line, as the run packs them; a place that does not fit is
+  kept whole in ``far``).
 - ``text``: the ids end to end, encoded in UTF-8 (lone surrogates passed through, so
   that the encoding is one to one), with one byte an id for its length (255: see
   ``long``) and, every :data:`STRIDE` ids, where the next one starts (``marks``).
@@ -27,17 +29,19 @@ It differs from process to process (``PYTHONHASHSEED``), which is why no part of
 index ever leaves the process that built it: worker processes send ids, the parent
 indexes them.
 
-Adding a new id costs a ``find``, a word added to its bucket and two list appends;
-its text, length and place are packed :data:`BATCH` ids at a time, by C-level maps
-and joins. Places are ints that the caller packs and unpacks; the tail keeps 80 bits.
+Adding a new id costs a ``find``, a word added to its bucket and two list appends
+(some six times a dict's work); its text, length and place are packed :data:`BATCH`
+ids at a time, by C-level maps and joins. Places are ints that the caller packs and
+unpacks.
 
 Weighed and left: a sorted array (a bisect in Python per record, and insertion is
 dear); an open-addressing table of entry numbers probed in Python (a probe loop per
 lookup, a Python rehash of every entry at each doubling, the hashes kept apart: more
 time and memory); a Bloom filter before the buckets (measured: no faster, since a new
 id's bucket is touched to add it anyway); new ids gathered in a dict and added to the
-buckets in batches (measured slower: each bucket is then touched twice); 64-bit
-hashes alone (not exact); numpy (not a dependency of the core).
+buckets in batches (measured slower: each bucket is then touched twice); ``bytes``
+for buckets (half again as much resident memory, from the churn); 64-bit hashes alone
+(not exact); numpy (not a dependency of the core).
 """
 
 from __future__ import annotations
@@ -47,13 +51,13 @@ import sys
 from array import array
 from collections.abc import Callable
 from itertools import accumulate, compress, islice, repeat
-from operator import methodcaller
+from operator import and_, rshift
 from typing import Final
 
 #: How many ids the head, a plain dict, holds before the tail takes the rest.
 HEAD_SIZE: Final = 100_000
 #: How many ids a bucket holds on average before the buckets double.
-LOAD: Final = 32
+LOAD: Final = 64
 #: The most ids the tail can hold: an id's number fills half a word.
 TAIL_SIZE: Final = 1 << 32
 #: How many new ids wait, in lists, to be packed into the tail's text at once.
@@ -69,9 +73,12 @@ _WORD: Final = struct.Struct("=II").pack  # an id's number, then its tag
 _NEEDLE: Final = struct.Struct("=I").pack  # a tag, as it is in a word
 _NUMBER: Final = struct.Struct("=I").unpack_from
 _TAG_AT: Final = 4  # where a word's tag starts among its bytes
-_PLACE: Final = 10  # bytes of a place
 _LONG: Final = 255  # the length byte of an id of 255 bytes or more
-_PACK_PLACE: Final = methodcaller("to_bytes", _PLACE, "little")
+#: A place is kept as two halves of 32 bits, split where the run splits it (the record's
+#: number, 40 bits up, and its line); a place that does not fit is kept whole in ``far``.
+_HALF: Final = 40
+_LOW: Final = (1 << _HALF) - 1
+_FAR: Final = 0xFFFF_FFFF  # the high half of a place kept in ``far``
 
 
 def _split_tables(*, value: int) -> tuple[bytes, ...]:
@@ -100,15 +107,17 @@ class IdIndex:
         "_batch",
         "_buckets",
         "_count",
+        "_far",
         "_grow_at",
         "_hash",
+        "_highs",
         "_lengths",
         "_long",
+        "_lows",
         "_marks",
         "_mask",
         "_new_ids",
         "_new_places",
-        "_places",
         "_text",
         "head",
         "head_size",
@@ -128,7 +137,9 @@ class IdIndex:
         self._new_ids: list[str] = []  # in their buckets, not yet in the text
         self._new_places: list[int] = []
         self._batch = BATCH
-        self._places = bytearray()
+        self._highs = array("I")  # the places, in two halves
+        self._lows = array("I")
+        self._far: dict[int, int] = {}  # the places that do not fit in two halves
         self._lengths = bytearray()
         self._long: dict[int, int] = {}  # the lengths of ids of 255 bytes or more
         self._marks = array("Q")
@@ -229,7 +240,8 @@ class IdIndex:
         end = start + long.get(number, self._lengths[number])
         if self._text[start:end] != _encode(key):
             return None
-        return int.from_bytes(self._places[number * _PLACE : (number + 1) * _PLACE], "little")
+        high = self._highs[number]
+        return self._far[number] if high == _FAR else (high << _HALF) | self._lows[number]
 
     def _pack(self) -> None:
         """Write the latest ids into the text, lengths, marks and places: C-level passes."""
@@ -251,7 +263,16 @@ class IdIndex:
             )
             lengths = list(map(min, lengths, repeat(_LONG)))
         self._lengths += bytes(lengths)
-        self._places += b"".join(map(_PACK_PLACE, self._new_places))
+        places = self._new_places
+        highs = list(map(rshift, places, repeat(_HALF)))
+        lows = list(map(and_, places, repeat(_LOW)))
+        if _FAR in highs or not (min(highs) >= 0 and max(highs) < _FAR and max(lows) <= _FAR):
+            for at, place in enumerate(places):  # a place too large for two halves, kept whole
+                if not (0 <= highs[at] < _FAR and lows[at] <= _FAR):
+                    self._far[first + at] = place
+                    highs[at], lows[at] = _FAR, 0
+        self._highs.extend(highs)
+        self._lows.extend(lows)
         self._text += text
         ids.clear()
         self._new_places.clear()
