@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import example, given
@@ -443,13 +444,34 @@ _BYTES = st.lists(
 def test_lines_are_split_as_the_reference_splits_them(
     data: bytes, limit: int, skip: int, buffer: int
 ) -> None:
+    """The reader makes a record of every line the reference finds, with its bytes."""
     stream = io.BufferedReader(io.BytesIO(data), buffer_size=buffer)
-    found = [
-        (number, column, None if line is None else line.removesuffix(b"\n").removesuffix(b"\r"))
-        for number, column, line in _json._lines(stream, limit, skip)
-    ]
-    found = [row for row in found if row[2] is None or not _blank(row[2])]
-    assert found == list(_reference(data, limit))
+    found: list[tuple[int | None, int | None, bool]] = []
+    marked: set[int] = set()  # records with a byte order mark at the start of a later line
+    checked: dict[int, bytes] = {}
+
+    def check(line: bytes) -> None:  # shown every line read (and proving none clean)
+        checked[len(found)] = line.removesuffix(b"\n").removesuffix(b"\r")
+
+    with (
+        mock.patch.object(_json, "MAX_LINE_BYTES", limit),
+        mock.patch.object(_json, "_SKIP_BYTES", skip),
+    ):
+        for raw in read_jsonl(stream, "x", check):
+            messages = [problem.message for problem in raw.problems]
+            if any(message.startswith("this line starts with a byte") for message in messages):
+                marked.add(len(found))
+            too_long = any(message.startswith("this line is longer") for message in messages)
+            found.append((raw.line, raw.column, too_long))
+    expected = list(_reference(data, limit))
+    assert found == [(number, column, line is None) for number, column, line in expected]
+    # The bytes of each line checked (a byte order mark opening one is not its text).
+    assert checked == {
+        at: line.removeprefix(b"\xef\xbb\xbf")
+        for at, (_, _, line) in enumerate(expected)
+        if at in checked and line is not None
+    }
+    assert set(checked) == {at for at, row in enumerate(found) if not row[2]} - marked
 
 
 # ---- --jobs reads lone CRs and long lines as one process does ---------------------------------

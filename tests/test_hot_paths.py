@@ -12,6 +12,8 @@ import pytest
 
 from factories import TODAY_ARG, record
 from personal_outcomes._cli import run
+from personal_outcomes._formats._json import read_jsonl, read_jsonl_marked
+from personal_outcomes._formats._raw import RawRecord
 from personal_outcomes.validation import _run
 
 #: Lines of every kind: clean, a warning, errors, a duplicate id, a parse error, a blank line.
@@ -83,3 +85,34 @@ def test_summarise_counts_a_record_the_fast_path_leaves_once(
     assert run(arguments, left, stderr) == 0
     assert left.getvalue() == proved.getvalue()
     assert json.loads(proved.getvalue())["included"] == 4
+
+
+class _Proof:
+    """What a line check that keeps the decoded record returns (see ``Proven``)."""
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+
+
+@pytest.mark.parametrize(
+    "check",
+    [lambda line: "r-9" if line.startswith(b"{") else None, lambda line: _Proof("r-9")],
+    ids=["id", "record"],
+)
+def test_a_clean_line_after_a_lone_cr_is_placed_and_kept(check: Callable[[bytes], Any]) -> None:
+    """Lines cut at a lone CR are checked too; a proof is kept, and marked plainly if asked."""
+    data = b'{"a": 1}\r{"b": 2}\n\xef\xbb\xbf{"c": 3}\n'
+    raws = list(read_jsonl(io.BytesIO(data), "x", check))
+    proof = check(b"{")
+    kept = None if type(proof) is str else proof
+    assert [(raw.index, raw.line, raw.column, raw.clean_id) for raw in raws] == [
+        (0, 1, None, "r-9"),
+        (1, 1, 10, "r-9"),
+        (2, 2, None, None),
+    ]
+    assert [type(raw.data) for raw in raws[:2]] == [type(kept)] * 2
+    assert [problem.code for problem in raws[2].problems] == ["parse-error"]
+    marked = list(read_jsonl_marked(io.BytesIO(data), "x", check))
+    assert [type(item) for item in marked] == [tuple, tuple, RawRecord]
+    assert [item[:2] for item in marked[:2]] == [(0, 1), (1, 1)]
+    assert [type(item[2]) for item in marked[:2]] == [type(proof)] * 2

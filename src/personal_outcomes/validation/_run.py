@@ -18,13 +18,14 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, cast
 
 import attrs
 from attrs import frozen
 
 from personal_outcomes._codes import DUPLICATE_RECORD_ID, ERROR, ISSUE_CODES, UNREADABLE_FILE
-from personal_outcomes._formats import EXTENSIONS, FORMATS, READERS, read_jsonl
+from personal_outcomes._formats import EXTENSIONS, FORMATS, READERS
+from personal_outcomes._formats._json import Marked, read_jsonl_marked
 from personal_outcomes._formats._raw import FILE_LEVEL, RawProblem, RawRecord
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes.errors import UnknownFormatError
@@ -553,7 +554,9 @@ class Engine:
     ) -> Iterator[RecordResult]:
         """Check one planned source (see :meth:`scan`)."""
         name = source.label
-        reader = self.export_reader if source.format == PROFILE else READERS[source.format]
+        reader: Callable[[BinaryIO, str], Iterable[RawRecord | Marked]] | None = (
+            self.export_reader if source.format == PROFILE else READERS[source.format]
+        )
         if source.format == "csv" and self.csv_reader is not None:
             reader = self.csv_reader
         if reader is None:  # pragma: no cover (a profile's sources come with a profile)
@@ -562,7 +565,7 @@ class Engine:
         if proven:
             # Only issues are wanted: clean lines need not become dicts at all.
             check = self.line_check if clean is None else self.line_proof
-            reader = functools.partial(read_jsonl, line_check=check)
+            reader = functools.partial(read_jsonl_marked, line_check=check)
         if source.path == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
             records = reader(stream, name)
@@ -616,7 +619,7 @@ class Engine:
 
     def run_records(  # noqa: PLR0912, PLR0915 (one loop, no calls per clean record)
         self,
-        raws: Iterable[RawRecord],
+        raws: Iterable[RawRecord | Marked],
         source: str,
         run: Run,
         *,
@@ -636,18 +639,27 @@ class Engine:
         file_number = run.start_file(source)
         start = run.starts[file_number]
         tick = run.on_progress
+        line: int | None
+        data: object
+        record_id: object
         for raw in raws:
             run.records += 1
             run.file_records += 1
             if tick is not None and not run.records & _TICK:
                 tick(run)
-            record_id: object = raw.clean_id
+            if type(raw) is not RawRecord:  # a line the line check proved clean (Marked)
+                index, line, data = raw  # type: ignore[misc]
+                record_id = data if type(data) is str else data.record_id  # type: ignore[union-attr]
+                proved = True
+            else:
+                index, line, data, record_id = raw.index, raw.line, raw.data, raw.clean_id
+                proved = record_id is not None
             if record_id is None:
-                data = raw.data
+                raw = cast("RawRecord", raw)
                 if raw.problems or proven or not quick(data):
                     if raw.problems and any(problem.stops for problem in raw.problems):
                         run.stopped()
-                    if raw.index == FILE_LEVEL:  # the file's own fault: not a record
+                    if index == FILE_LEVEL:  # the file's own fault: not a record
                         run.records -= 1
                         run.file_records -= 1
                         result = self.file_fault(raw, source)
@@ -659,7 +671,7 @@ class Engine:
                     if result.issues or not quick(data):
                         record_id = data.get("record_id") if type(data) is dict else None
                         if type(record_id) is str:
-                            place = run.place(file_number, raw.index, raw.line)
+                            place = run.place(file_number, index, line)
                             first = ids.first(record_id, place)
                             if first is not None:
                                 result = self.duplicate(result, run.where(first), record_id)
@@ -670,8 +682,8 @@ class Engine:
             # A clean record: only its id can still be wrong.
             first = head.get(record_id)  # type: ignore[call-overload]
             if first is None:
-                # run.place(file_number, raw.index, raw.line), written out: once per record.
-                place = (start + raw.index) * _SHIFT + (raw.line or 0)
+                # run.place(file_number, index, line), written out: once per record.
+                place = (start + index) * _SHIFT + (line or 0)
                 if len(head) < head_size:  # the head (a dict) first, while it has room
                     head[record_id] = place  # type: ignore[index]
                 else:
@@ -680,16 +692,16 @@ class Engine:
                     run.valid += 1
                     if not every:
                         if clean is not None:
-                            clean(raw.data)
+                            clean(data)
                         continue
             result = RecordResult(
                 source=source,
-                index=raw.index,
-                line=raw.line,
+                index=index,
+                line=line,
                 record_id=safe_id(record_id),
                 issues=(),
                 # A record the fast path proved clean holds no dict; nor does its result.
-                data=raw.data if raw.clean_id is None else None,
+                data=None if proved else data,
                 strict=self.strict,
             )
             if first is not None:
