@@ -255,8 +255,8 @@ class IdIndex:
             encoded = list(map(_encode, ids))
             text = b"".join(encoded)
             lengths = list(map(len, encoded))
-        starts = list(accumulate(lengths, initial=len(self._text)))
-        self._marks.extend(starts[-first % STRIDE : len(ids) : STRIDE])
+        starts = accumulate(lengths, initial=len(self._text))
+        self._marks.extend(islice(starts, -first % STRIDE, len(ids), STRIDE))
         if max(lengths) >= _LONG:
             self._long.update(
                 (first + at, length) for at, length in enumerate(lengths) if length >= _LONG
@@ -265,17 +265,30 @@ class IdIndex:
         self._lengths += bytes(lengths)
         places = self._new_places
         highs = list(map(rshift, places, repeat(_HALF)))
-        lows = list(map(and_, places, repeat(_LOW)))
-        if _FAR in highs or not (min(highs) >= 0 and max(highs) < _FAR and max(lows) <= _FAR):
-            for at, place in enumerate(places):  # a place too large for two halves, kept whole
-                if not (0 <= highs[at] < _FAR and lows[at] <= _FAR):
-                    self._far[first + at] = place
-                    highs[at], lows[at] = _FAR, 0
-        self._highs.extend(highs)
-        self._lows.extend(lows)
+        done = len(self._highs)
+        if max(highs) < _FAR:
+            try:
+                self._highs.extend(highs)
+                self._lows.extend(map(and_, places, repeat(_LOW)))
+            except OverflowError:  # a half below 0 or over 32 bits
+                del self._highs[done:], self._lows[done:]
+        if len(self._highs) == done:  # a place too large for two halves: each on its own
+            self._place_each(first, places)
         self._text += text
         ids.clear()
-        self._new_places.clear()
+        places.clear()
+
+    def _place_each(self, first: int, places: list[int]) -> None:
+        """Add places in halves where they fit, and whole in ``far`` where they do not."""
+        for at, place in enumerate(places, start=first):
+            high, low = place >> _HALF, place & _LOW
+            if 0 <= high < _FAR and low <= _FAR:
+                self._highs.append(high)
+                self._lows.append(low)
+            else:
+                self._far[at] = place
+                self._highs.append(_FAR)
+                self._lows.append(0)
 
     def _grow(self) -> None:
         """Double the buckets, splitting each by the next bit of its words' tags."""
