@@ -579,9 +579,16 @@ def _non_blank_lines(data: bytes) -> int:
 @given(st.binary(max_size=300) | _mutated(_jsonl()))
 @example(_jsonl().replace(b"\n", b"\r"))
 @example(b"\xef\xbb\xbf\r{}")
+@example(b"\xfe\xff")
+@example(b"\xff\xfe{}\n")
 def test_json_lines_never_raise_and_every_line_is_one_record(data: bytes) -> None:
     report = _stream(data, "jsonl")
     _assert_sound(report)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 is refused whole, with one located error and no record.
+        assert [(i.code, i.line, i.record) for i in report.issues] == [("parse-error", 1, None)]
+        assert _files(report) == [(0, False)]
+        return
     assert report.records == _non_blank_lines(data)
     assert _files(report) == [(report.records, True)]
     raws = list(read_jsonl(io.BytesIO(data), "x"))

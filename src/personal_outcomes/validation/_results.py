@@ -105,14 +105,16 @@ class Issue:
 
     def __str__(self) -> str:
         """Return ``file:line:column: pointer: code: message``."""
-        where = self.source
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        value = f" [value: {self.value}]" if self.value is not None else ""
-        severity = " (warning)" if self.severity != ERROR else ""
-        return f"{where}: {self.pointer or '/'}: {self.code}{severity}: {self.message}{value}"
+        line, column, value = self.line, self.column, self.value
+        if line is None:
+            where = self.source
+        elif column is None:
+            where = f"{self.source}:{line}"
+        else:
+            where = f"{self.source}:{line}:{column}"
+        severity = "" if self.severity == ERROR else " (warning)"
+        shown = "" if value is None else f" [value: {value}]"
+        return f"{where}: {self.pointer or '/'}: {self.code}{severity}: {self.message}{shown}"
 
 
 @frozen(kw_only=True, slots=True, repr=False)
@@ -142,9 +144,16 @@ class RecordResult:
         """Say whether the record has no errors (warnings allowed, unless ``strict``)."""
         if self.index is None or self.spoiled:
             return False
+        # Loops rather than all(): a result is asked this once for every record with issues.
         if self.strict:
-            return all(i.severity != ERROR and i.code not in _STRICT_WARNINGS for i in self.issues)
-        return all(i.severity != ERROR for i in self.issues)
+            for issue in self.issues:
+                if issue.severity == ERROR or issue.code in _STRICT_WARNINGS:
+                    return False
+            return True
+        for issue in self.issues:  # noqa: SIM110 (see above)
+            if issue.severity == ERROR:
+                return False
+        return True
 
     def record(self) -> OutcomesRecord:
         """Return the record as a typed object; only for a valid record.

@@ -57,6 +57,8 @@ STDIN: Final = "-"
 # number in the run and its line, 40 bits each.
 _SHIFT: Final = 1 << 40
 _TICK: Final = 4095  # report progress every 4,096 records
+#: How many JSON Pointers of issues an engine keeps, made once for every issue at the path.
+_POINTERS_KEPT: Final = 10_000
 
 
 def format_for(source: str, input_format: str | None = None) -> str:
@@ -409,6 +411,7 @@ class Engine:
         self.line_check = make_line_check(self.checker)
         #: The same check returning the decoded record (for a ``clean`` sink, see scan).
         self.line_proof = make_line_check(self.checker, keep=True)
+        self._pointers: dict[tuple[str | int, ...], str] = {}
 
     # ---- one record ---------------------------------------------------------------
 
@@ -489,8 +492,10 @@ class Engine:
 
     def _issues(
         self, found: list[Found], raw: RawRecord, source: str, record_id: str | None
-    ) -> Iterator[Issue]:
+    ) -> list[Issue]:
         positions = raw.positions
+        pointers = self._pointers
+        issues = []
         for path, code, message, value in found:
             if positions is None:
                 line, column = raw.line, raw.column
@@ -499,18 +504,27 @@ class Engine:
                 line, column = positions.locate_key((*path, value.key))
             else:
                 line, column = positions.locate(path)
-            yield Issue(
-                source=source,
-                line=line,
-                column=column,
-                record=raw.index,
-                record_id=record_id,
-                pointer=to_pointer(path),
-                code=code,
-                severity=ISSUE_CODES[code],
-                message=message,
-                value=show_value(value) if self.include_values and value is not None else None,
+            # The same few paths recur across a file: their pointers are kept, up to a limit.
+            pointer = pointers.get(path)
+            if pointer is None:
+                pointer = to_pointer(path)
+                if len(pointers) < _POINTERS_KEPT:
+                    pointers[path] = pointer
+            issues.append(
+                Issue(
+                    source=source,
+                    line=line,
+                    column=column,
+                    record=raw.index,
+                    record_id=record_id,
+                    pointer=pointer,
+                    code=code,
+                    severity=ISSUE_CODES[code],
+                    message=message,
+                    value=show_value(value) if self.include_values and value is not None else None,
+                )
             )
+        return issues
 
     # ---- sources ------------------------------------------------------------------
 
