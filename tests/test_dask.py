@@ -10,19 +10,28 @@ cut into many byte ranges and small files are batched into several tasks.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 import io
 import json
 import logging
+import queue
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from dask import config as dask_config
 from distributed import Client, LocalCluster
+from distributed.core import Server
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -505,6 +514,247 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error(
     assert cli("validate", "--dask", "nowhere", str(path)) == (2, "", _cannot("nowhere", reason))
 
 
+def test_a_bare_name_fails_at_once_without_a_trace_of_dask(tmp_path: Path) -> None:
+    """The guide's own wrong address, in a process of its own: one line, and nothing after it.
+
+    A half-made client used to stop the process at exit, with a traceback twenty seconds
+    later. Here it is refused before a client is made, and (as if a scheduler had been
+    there) once a client was made and failed.
+    """
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    reason = "missing port number in address 'nowhere'"
+    for before in ("", "_dask._ask = lambda address, arguments: None"):
+        done = _command("validate", "--dask", "nowhere", str(path), before=before)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", _cannot("nowhere", reason))
+
+
+def test_a_client_that_fails_half_made_is_closed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that fails once the scheduler answered is closed before the error is raised."""
+    monkeypatch.setattr(_dask, "_ask", lambda address, arguments: None)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    reason = "missing port number in address 'nowhere'"
+    assert cli("validate", "--dask", "nowhere", str(path)) == (2, "", _cannot("nowhere", reason))
+    assert [client for client in _clients() if client.status != "closed"] == []
+
+
+def _clients() -> list[Client]:
+    return [item for item in gc.get_objects() if isinstance(item, Client)]
+
+
+def _command(*arguments: str, before: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the command in a new Python process, after the code ``before``."""
+    code = (
+        "import sys\n"
+        "from personal_outcomes._cli import main\n"
+        "from personal_outcomes.validation import _dask\n"
+        f"{before}\n"
+        "sys.argv[0] = 'personal-outcomes'\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        (
+            "tls://127.0.0.1:1",
+            (
+                "a tls:// address needs TLS certificates in Dask's configuration, under "
+                "distributed.comm.tls, and none are set; this command takes no others"
+            ),
+        ),
+        (
+            "wss://127.0.0.1:1",
+            (
+                "a wss:// address needs TLS certificates in Dask's configuration, under "
+                "distributed.comm.tls, and none are set; this command takes no others"
+            ),
+        ),
+        (
+            "foo://127.0.0.1:1",
+            (
+                "unknown address scheme 'foo' (known schemes: ['inproc', 'tcp', 'tls', 'ucx', "
+                "'ws', 'wss'])"
+            ),
+        ),
+        ("tcp://[::1", "invalid address '[::1'; maybe: ipv6 needs brackets like [::1]"),
+    ],
+)
+def test_an_address_dask_cannot_use_is_a_clear_error(
+    tmp_path: Path, address: str, reason: str
+) -> None:
+    """Another protocol, without what it needs, or no address at all: one line, exit 2."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    for command in ("validate", "summarise"):
+        assert cli(command, "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
+def test_ucx_without_its_support_is_a_clear_error(tmp_path: Path) -> None:
+    """ucx:// needs a package of its own: the message says so, with Dask's error."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    code, out, err = cli("validate", "--dask", "ucx://127.0.0.1:1", str(path))
+    start = _cannot("ucx://127.0.0.1:1", "").partition("()")[0]
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        f"{start}(ucx:// addresses need Dask's UCX support (distributed-ucxx), which this "
+        "Python cannot use ("
+    )
+    assert err.endswith(_cannot("", "").partition("()")[2])
+    assert err.count("\n") == 1
+
+
+def test_security_settings_dask_cannot_use_are_a_clear_error(tmp_path: Path) -> None:
+    """TLS certificates named in Dask's configuration but missing: one line, exit 2."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    missing = str(tmp_path / "missing.pem")
+    tls = {f"distributed.comm.tls.{key}": missing for key in ("ca-file", "client.cert")}
+    with dask_config.set(tls):
+        code, out, err = cli("validate", "--dask", "tls://127.0.0.1:1", str(path))
+    reason = (
+        "Dask's security settings cannot be used: FileNotFoundError: [Errno 2] No such file "
+        "or directory"
+    )
+    assert (code, out, err) == (2, "", _cannot("tls://127.0.0.1:1", reason))
+
+
+# Servers that are not Dask schedulers, each answering a connection in a thread.
+
+
+def _web_server(connection: socket.socket, stop: threading.Event) -> None:
+    """Read a request, answer as a web server does, and close."""
+    connection.recv(65536)
+    connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    stop.wait()
+
+
+def _banner(connection: socket.socket, stop: threading.Event) -> None:
+    """Say who it is first, as an SSH server does, then wait for the client."""
+    connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    stop.wait()
+
+
+def _silent(connection: socket.socket, stop: threading.Event) -> None:
+    """Take the connection and never say a word."""
+    del connection
+    stop.wait()
+
+
+def _closer(connection: socket.socket, stop: threading.Event) -> None:
+    """Close the connection at once."""
+    del connection, stop
+
+
+@contextlib.contextmanager
+def _serving(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """A server on a free port of 127.0.0.1, answering each connection with ``answer``."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=_answer, args=(answer, connection, stop)).start()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def _answer(
+    answer: Callable[[socket.socket, threading.Event], None],
+    connection: socket.socket,
+    stop: threading.Event,
+) -> None:
+    with connection:
+        answer(connection, stop)
+
+
+@pytest.mark.parametrize(
+    ("server", "reason"),
+    [
+        (_web_server, "something answers at this address, but not as a Dask scheduler"),
+        (_banner, "something answers at this address, but not as a Dask scheduler"),
+        (_closer, "something answers at this address, but not as a Dask scheduler"),
+        (_silent, "no answer as a Dask scheduler within 0.5 s"),
+    ],
+)
+def test_a_server_that_is_no_dask_scheduler_is_a_clear_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    server: Callable[[socket.socket, threading.Event], None],
+    reason: str,
+) -> None:
+    """A web server, one that speaks first, one that closes, one that says nothing: one line."""
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(_dask, "_SLACK", 0.25)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with _serving(server) as address:
+        for command in ("validate", "journeys"):
+            assert cli(command, "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
+@contextlib.contextmanager
+def _dask_server(identity: Callable[[], object]) -> Iterator[str]:
+    """A Dask server (not a scheduler) whose identity is ``identity()``; yield its address."""
+    addresses: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+
+    async def serve() -> None:
+        server = Server({"identity": identity})  # type: ignore[no-untyped-call]
+        await server.listen("tcp://127.0.0.1:0")
+        addresses.put(server.address)
+        while not stop.is_set():
+            await asyncio.sleep(0.02)
+        await server.close()  # type: ignore[no-untyped-call]
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),))
+    thread.start()
+    try:
+        yield addresses.get(timeout=60)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_worker_s_address_or_another_dask_server_is_a_clear_error(
+    threads: str, tmp_path: Path
+) -> None:
+    """The address of a worker, or of a Dask server that is no scheduler: one line, exit 2."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with Client(threads, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        worker = min(client.scheduler_info()["workers"])
+    reason = "this is the address of a Dask worker; give its scheduler's address"
+    assert cli("validate", "--dask", worker, str(path)) == (2, "", _cannot(worker, reason))
+    with _dask_server(lambda: "hello") as address:
+        reason = "something answers at this address, but not as a Dask scheduler"
+        assert cli("validate", "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
 def test_a_scheduler_without_workers_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -535,6 +785,17 @@ def test_a_task_that_fails_on_a_worker_is_a_clear_error(
     reason = "a task failed: ModuleNotFoundError: No module named 'personal_outcomes'"
     for command in ("validate", "summarise"):  # the tasks still in flight are cancelled
         assert cli(command, "--dask", threads, str(folder)) == (2, "", _cannot(threads, reason))
+
+
+def test_a_local_cluster_that_cannot_start_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes that cannot be started: one line, in Dask's words, exit 2."""
+    monkeypatch.setattr(_dask, "_local_start_method", lambda: "no-such-method")
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    reason = "RuntimeError: Nanny failed to start."
+    assert cli("validate", "--dask", "local:1", str(path)) == (2, "", _cannot("local:1", reason))
 
 
 def test_without_dask_installed_the_command_says_what_to_install(

@@ -22,10 +22,12 @@ regular file (a pipe, say), are checked in the client, in their turn.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -33,6 +35,7 @@ import os
 import pickle
 import stat
 import threading
+import types
 import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -354,14 +357,11 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
         raise TypeError(message)
     workers = local_workers(dask)
     with contextlib.ExitStack() as stack:
-        try:
-            if workers is None:
-                client = distributed.Client(  # type: ignore[no-untyped-call]
-                    dask, timeout=CONNECT_TIMEOUT, set_as_default=False
-                )
-                stack.enter_context(client)
-                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
-            else:
+        if workers is None:
+            client = stack.enter_context(_remote(distributed, dask))
+        else:
+            failure = None
+            try:  # Dask's calls only
                 stack.enter_context(dask_config.set({_START_METHOD: _local_start_method()}))
                 cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=workers,
@@ -371,15 +371,147 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
                     # No dashboard; the scheduler's own web server on any free port of
                     # this machine only (its default port may be taken by another run).
                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,
                 )
                 stack.enter_context(cluster)
                 client = stack.enter_context(
                     distributed.Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
                 )
-        except (OSError, ValueError, RuntimeError) as err:
-            raise ClusterError(scheduler=dask, reason=str(err) or type(err).__name__) from err
+            except Exception as err:  # whatever Dask raises: said in the message
+                failure = _named(err)
+            if failure is not None:
+                raise ClusterError(scheduler=dask, reason=failure)
         yield client, dask
+
+
+def _named(err: BaseException) -> str:
+    """Return an exception's type and message, for a reason."""
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
+@contextlib.contextmanager
+def _remote(distributed: types.ModuleType, address: str) -> Iterator[Client]:
+    """Yield a client of the scheduler at ``address``, with a worker; closed at the end.
+
+    A scheduler must answer within about ``CONNECT_TIMEOUT`` seconds (see
+    :func:`_ask`), and have a worker within ``CONNECT_TIMEOUT`` more.
+    """
+    failure = None
+    try:  # Dask's own settings (TLS certificates, say), used by the client as well
+        security = distributed.Security()
+        arguments: dict[str, object] = security.get_connection_args("client")
+    except Exception as err:  # whatever Dask raises: said in the message
+        failure = f"Dask's security settings cannot be used: {_named(err)}"
+    if failure is None:
+        failure = _ask(address, arguments)
+    if failure is not None:
+        raise ClusterError(scheduler=address, reason=failure)
+    try:  # Dask's calls only
+        client = distributed.Client(
+            address, timeout=CONNECT_TIMEOUT, set_as_default=False, security=security
+        )
+    except Exception as err:  # whatever Dask raises: said in the message
+        failure = str(err) or type(err).__name__
+    if failure is not None:
+        # A client that failed half-made closes when collected, with a wait of twenty
+        # seconds and a traceback once its event loop is gone (at exit): collect it now.
+        gc.collect()
+        raise ClusterError(scheduler=address, reason=failure)
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except Exception as err:  # whatever Dask raises: said in the message
+            failure = str(err) or type(err).__name__
+        if failure is not None:
+            raise ClusterError(scheduler=address, reason=failure)
+        yield client
+
+
+#: Why a server that answered with something else than Dask's words cannot be used.
+_NOT_DASK: Final = "something answers at this address, but not as a Dask scheduler"
+#: Seconds given to the first exchange with a scheduler beyond ``CONNECT_TIMEOUT``, which
+#: Dask takes to try to connect: its own message for an address where nothing listens
+#: comes first.
+_SLACK: Final = 1.0
+
+
+def _ask(address: str, arguments: dict[str, object]) -> str | None:
+    """Ask the server at ``address`` who it is, as Dask does; return why it cannot be used.
+
+    Before a client is made: Dask's client waits without end for the first words of a
+    server that takes the connection but says nothing, and stops with an odd error at one
+    that speaks another protocol (a web server, say). Here the whole exchange, in a
+    thread of its own, is given ``CONNECT_TIMEOUT`` (and ``_SLACK``) seconds.
+    """
+    scheme = address.partition("://")[0] if "://" in address else "tcp"
+    if scheme in {"tls", "wss"} and arguments.get("ssl_context") is None:
+        return (
+            f"a {scheme}:// address needs TLS certificates in Dask's configuration, under "
+            "distributed.comm.tls, and none are set; this command takes no others"
+        )
+    answers: list[object] = []
+    thread = threading.Thread(
+        target=_identify,
+        args=(address, arguments, answers),
+        name="personal-outcomes: ask the scheduler",
+        daemon=True,  # left behind if a name lookup hangs
+    )
+    thread.start()
+    thread.join(CONNECT_TIMEOUT + 2 * _SLACK)
+    answer = answers[0] if answers else TimeoutError()
+    if isinstance(answer, BaseException):
+        return _unanswered(scheme, answer)
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind in {"Worker", "Nanny"}:
+        return f"this is the address of a Dask {kind.lower()}; give its scheduler's address"
+    if not isinstance(kind, str):
+        return _NOT_DASK
+    return None
+
+
+def _identify(address: str, arguments: dict[str, object], answers: list[object]) -> None:
+    """Connect to ``address`` and ask for its identity; add the answer, or what was raised."""
+    from distributed.comm.core import connect  # noqa: PLC0415 (the optional extra)
+
+    async def identity() -> object:
+        channel = await connect(  # type: ignore[no-untyped-call]
+            address, timeout=CONNECT_TIMEOUT, deserialize=False, **arguments
+        )
+        try:
+            await channel.write({"op": "identity", "reply": True})
+            return await channel.read()
+        finally:
+            channel.abort()
+
+    try:
+        answers.append(asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT + _SLACK)))
+    except Exception as err:  # whatever Dask raises: see _unanswered
+        answers.append(err)
+
+
+def _unanswered(scheme: str, err: BaseException) -> str:
+    """Say why a scheduler did not answer, from what Dask raised when asked.
+
+    Short of a TLS setting (looked at before), what Dask raises before it sends a
+    word is an OSError (nothing listens, in time) or a ValueError (not an address),
+    or for ``ucx://`` the want of UCX; anything else comes of the other end's answer.
+    """
+    import msgpack  # type: ignore[import-untyped]  # noqa: PLC0415 (Dask's wire format)
+    from distributed.comm.core import CommClosedError  # noqa: PLC0415 (the optional extra)
+
+    if isinstance(err, TimeoutError):  # nothing, or too little, came back in time
+        return f"no answer as a Dask scheduler within {CONNECT_TIMEOUT:g} s"
+    if scheme == "ucx" and not isinstance(err, OSError):
+        return (
+            "ucx:// addresses need Dask's UCX support (distributed-ucxx), which this "
+            f"Python cannot use ({_named(err)})"
+        )
+    answered = CommClosedError | UnicodeError | msgpack.UnpackException
+    if isinstance(err, OSError | ValueError) and not isinstance(err, answered):
+        return str(err) or type(err).__name__  # Dask's words
+    # Closed without a word, or words that are not Dask's: a length of exabytes (a
+    # MemoryError), say.
+    return _NOT_DASK
 
 
 @frozen(kw_only=True)
