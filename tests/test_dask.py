@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import TODAY, TODAY_ARG, record
-from personal_outcomes import Validator, validate_files
+from personal_outcomes import Validator, __version__, validate_files
 from personal_outcomes._cli import _progress, _validate, run
 from personal_outcomes.errors import ClusterError, MissingExtraError
 from personal_outcomes.validation import _dask, _parallel
@@ -755,6 +755,70 @@ def test_a_worker_s_address_or_another_dask_server_is_a_clear_error(
         assert cli("validate", "--dask", address, str(path)) == (2, "", _cannot(address, reason))
 
 
+#: A worker that cannot import this package: it is hidden from the worker's Python.
+_WITHOUT_PACKAGE = """
+import sys
+sys.modules["personal_outcomes"] = None
+from distributed.cli.dask_worker import main
+sys.argv = ["dask-worker", sys.argv[1], "--nthreads", "1", "--no-nanny", "--no-dashboard",
+            "--name", "without"]
+main()
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_worker_without_the_package_is_a_clear_error(tmp_path: Path, workers: int) -> None:
+    """A worker that cannot import personal_outcomes, alone or beside a good one: exit 2.
+
+    Such a worker used to fail to take the run's settings (a traceback) or, beside good
+    workers, hold up their sharing out without end.
+    """
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    options = {"n_workers": workers, "processes": False, "protocol": "tcp", "host": "127.0.0.1"}
+    with (
+        LocalCluster(**{**CLUSTER, **options}) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
+    ):
+        address = cluster.scheduler_address
+        worker = subprocess.Popen(
+            [sys.executable, "-c", _WITHOUT_PACKAGE, address],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            client.wait_for_workers(workers + 1, timeout=120)
+            found = client.scheduler_info()["workers"].items()
+            without = next(place for place, info in found if info["name"] == "without")
+            outcome = cli("validate", "--dask", address, str(path))
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    reason = (
+        f"the worker at {without} cannot import personal_outcomes (ModuleNotFoundError: No "
+        "module named 'personal_outcomes._version'; 'personal_outcomes' is not a package): "
+        f"install personal-outcomes[dask] {__version__} on every worker, the version of this "
+        "command"
+    )
+    assert outcome == (2, "", _cannot(address, reason))
+
+
+def test_a_worker_with_another_version_is_a_clear_error(
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers with another personal-outcomes could judge records otherwise: exit 2."""
+    monkeypatch.setattr(_dask, "__version__", "0.0.1")
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with Client(threads, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        worker = min(client.scheduler_info()["workers"])
+    reason = (
+        f"the worker at {worker} has personal-outcomes {__version__}: install "
+        "personal-outcomes[dask] 0.0.1 on every worker, the version of this command"
+    )
+    assert cli("validate", "--dask", threads, str(path)) == (2, "", _cannot(threads, reason))
+
+
 def test_a_scheduler_without_workers_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -772,17 +836,41 @@ def test_a_scheduler_without_workers_is_a_clear_error(
 
 
 @pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (
+            ModuleNotFoundError("No module named 'personal_outcomes'"),
+            (
+                "a task failed on a worker that cannot import what it needs "
+                "(ModuleNotFoundError: No module named 'personal_outcomes'): install "
+                f"personal-outcomes[dask] {__version__} on every worker, the version of this "
+                "command"
+            ),
+        ),
+        (
+            # A module missing on a worker can come back as text (from Dask's own calls).
+            Exception("ModuleNotFoundError(\"No module named 'yaml'\")"),
+            (
+                "a task failed on a worker that cannot import what it needs (Exception: "
+                "ModuleNotFoundError(\"No module named 'yaml'\")): install "
+                f"personal-outcomes[dask] {__version__} on every worker, the version of this "
+                "command"
+            ),
+        ),
+        (RuntimeError("out of order"), "a task failed: RuntimeError: out of order"),
+    ],
+)
 def test_a_task_that_fails_on_a_worker_is_a_clear_error(
-    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
 ) -> None:
     """A worker that cannot run the tasks (here: cannot build its engine) stops the run."""
 
     def broken(key: str, settings: object) -> object:
-        raise ModuleNotFoundError("No module named 'personal_outcomes'")
+        raise error
 
     monkeypatch.setattr(_dask, "_engine", broken)
     folder = _folder(tmp_path)
-    reason = "a task failed: ModuleNotFoundError: No module named 'personal_outcomes'"
     for command in ("validate", "summarise"):  # the tasks still in flight are cancelled
         assert cli(command, "--dask", threads, str(folder)) == (2, "", _cannot(threads, reason))
 

@@ -33,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import pkgutil
 import stat
 import threading
 import types
@@ -47,6 +48,7 @@ from attrs import frozen
 from personal_outcomes._codes import DUPLICATE_RECORD_ID
 from personal_outcomes._formats import READERS
 from personal_outcomes._formats._raw import FILE_LEVEL, RawRecord
+from personal_outcomes._version import __version__
 from personal_outcomes.errors import ClusterError, MissingExtraError
 from personal_outcomes.exports._profile import Profile
 from personal_outcomes.frameworks import Registry
@@ -546,11 +548,23 @@ def _job(source: Source) -> _Job:
     return _Job(source=source, chunks=chunks)
 
 
+#: What a worker runs first, to say which personal-outcomes it has: a name in the
+#: standard library, so that any worker can run it, with or without the package.
+_VERSION_OF: Final = "personal_outcomes._version:__version__"
+
+
+def _needs_package(err: BaseException) -> bool:
+    """Say whether a worker failed for want of a module (it comes back as itself, or as text)."""
+    text = str(err)
+    return isinstance(err, ImportError) or "ModuleNotFoundError" in text or "ImportError" in text
+
+
 class _Tasks:
     """The run's tasks, submitted in order, at most ``size`` in flight; taken in order.
 
     Each chunk of a JSON Lines file is a task; files checked whole are batched, in
     order, into tasks of at most about ``CHUNK_BYTES`` (a file larger is a task alone).
+    Every call to the cluster is made in :meth:`calls`: what it raises is a ClusterError.
     """
 
     def __init__(
@@ -561,20 +575,61 @@ class _Tasks:
         jobs: list[_Job],
         tally: Accumulator | None,
     ) -> None:
-        """Send the engine's settings to every worker; no task is submitted yet."""
+        """Check the workers, and send them the engine's settings; no task is submitted yet."""
         settings = _Settings.of(engine)
         self.client = client
         self.scheduler = scheduler
         self.key = hashlib.sha256(pickle.dumps(settings)).hexdigest()
-        self.settings = client.scatter(  # type: ignore[no-untyped-call]
-            settings, broadcast=True, hash=False
-        )
-        threads = client.nthreads()  # type: ignore[no-untyped-call]
+        with self.calls("the workers could not be asked which personal-outcomes they have"):
+            found = client.run(pkgutil.resolve_name, _VERSION_OF, on_error="return")
+        for worker, version in sorted(found.items()):
+            self._check(worker, version)
+        # A worker without the package would fail to take the settings, or stall their
+        # sharing out without end: the workers were checked first.
+        with self.calls("the run's settings could not be sent to the workers"):
+            self.settings = client.scatter(  # type: ignore[no-untyped-call]
+                settings, broadcast=True, hash=False
+            )
+            threads = client.nthreads()  # type: ignore[no-untyped-call]
         self.size = max(4, 2 * sum(threads.values()))
         self.tally = tally
         self.pending: collections.deque[Future[object]] = collections.deque()
         self.files: collections.deque[_Whole] = collections.deque()
         self.waiting = self._all(jobs)
+
+    def _check(self, worker: str, version: object) -> None:
+        """Raise a ClusterError unless the worker has this personal-outcomes."""
+        if version == __version__:
+            return
+        if isinstance(version, BaseException):
+            found = f"cannot import personal_outcomes ({_named(version)})"
+        else:
+            found = f"has personal-outcomes {version}"
+        reason = (
+            f"the worker at {worker} {found}: install personal-outcomes[dask] {__version__} "
+            "on every worker, the version of this command"
+        )
+        raise ClusterError(scheduler=self.scheduler, reason=reason)
+
+    @contextlib.contextmanager
+    def calls(self, failed: str) -> Iterator[None]:
+        """Make what a call to the cluster raises a ClusterError (``failed``: what failed).
+
+        Only calls to Dask are made inside: their errors, and the errors of tasks on the
+        workers, which come back as they were raised there, are of any kind.
+        """
+        try:
+            yield
+        except Exception as err:  # see above: said in the message
+            if _needs_package(err):
+                reason = (
+                    f"{failed} on a worker that cannot import what it needs ({_named(err)}): "
+                    f"install personal-outcomes[dask] {__version__} on every worker, the "
+                    "version of this command"
+                )
+            else:
+                reason = f"{failed}: {_named(err)}"
+            raise ClusterError(scheduler=self.scheduler, reason=reason) from err
 
     @staticmethod
     def _all(jobs: list[_Job]) -> Iterator[tuple[Callable[..., object], object]]:
@@ -603,9 +658,10 @@ class _Tasks:
     ) -> Future[object]:
         """Submit one task, with the run's settings and an empty tally if counting."""
         empty = None if self.tally is None else self.tally.empty()
-        return self.client.submit(
-            task, self.key, self.settings, what, empty, duplicates, pure=False
-        )
+        with self.calls("a task could not be sent"):
+            return self.client.submit(
+                task, self.key, self.settings, what, empty, duplicates, pure=False
+            )
 
     def take(self) -> object:
         """Return the result of the next task in order."""
@@ -630,24 +686,24 @@ class _Tasks:
 
     def result(self, future: Future[object]) -> object:
         """Wait for a task's result; a failure of the cluster is a ClusterError."""
-        try:
+        with self.calls("a task failed"):
             return future.result()
-        except Exception as err:
-            reason = f"a task failed: {type(err).__name__}: {err}"
-            raise ClusterError(scheduler=self.scheduler, reason=reason) from err
 
     def skip(self, count: int) -> None:
         """Pass over the next ``count`` tasks (the rest of a file that failed)."""
         for _ in range(count):
             if self.pending:
-                self.pending.popleft().cancel()  # type: ignore[no-untyped-call]
+                future = self.pending.popleft()
+                with self.calls("a task could not be cancelled"):
+                    future.cancel()  # type: ignore[no-untyped-call]
             else:
                 next(self.waiting)
 
     def close(self) -> None:
         """Cancel the tasks still in flight."""
         if self.pending:
-            self.client.cancel(list(self.pending))  # type: ignore[no-untyped-call]
+            with self.calls("the tasks still running could not be cancelled"):
+                self.client.cancel(list(self.pending))  # type: ignore[no-untyped-call]
         self.pending.clear()
 
 
