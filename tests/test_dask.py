@@ -246,18 +246,26 @@ def test_exports_and_csv_dialects_are_read_on_the_workers(scheduler: str) -> Non
     assert code == 1
 
 
+#: A file of sysfs that says its size is 4096 bytes, opens, and cannot be read.
+FAULTY = "/sys/devices/system/cpu/power/autosuspend_delay_ms"
+
+
 def test_an_unreadable_file_is_reported_as_by_one_process(scheduler: str, tmp_path: Path) -> None:
-    """A missing file, and one that opens but cannot be read: exit 2, the others checked."""
+    """A missing file, and ones that open but cannot be read: exit 2, the others checked.
+
+    /proc/self/mem says its size is 0, so it is read here; the file of sysfs, on a worker.
+    """
     good = tmp_path / "ok.jsonl"
     good.write_text(json.dumps(record()) + "\n", encoding="utf-8")
     for options in (("--format", "json"), ()):
         arguments = ("validate", TODAY_ARG, *options, str(tmp_path / "gone.csv"), str(good))
         code, out, _ = _same(arguments, scheduler)
         assert code == 2
-        memory = ("validate", TODAY_ARG, *options, "--input-format", "csv", "/proc/self/mem")
-        code, out, _ = _same((*memory, str(good)), scheduler)
-        assert code == 2
-        assert "(Input/output error)" in out
+        for faulty in ("/proc/self/mem", FAULTY):
+            arguments = ("validate", TODAY_ARG, *options, "--input-format", "csv", faulty)
+            code, out, _ = _same((*arguments, str(good)), scheduler)
+            assert code == 2
+            assert "(Input/output error)" in out
 
 
 def test_standard_input_and_pipes_are_read_here(
@@ -272,6 +280,53 @@ def test_standard_input_and_pipes_are_read_here(
         outputs.append(cli("validate", TODAY_ARG, *dask, "--format", "json", *arguments))
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0][1])["records"] == 4
+
+
+@pytest.mark.usefixtures("small")
+def test_relative_paths_reach_the_workers_whole(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers open the files the command names, from any folder; the report keeps the names.
+
+    The workers of the cluster of processes work in the folder the tests started in: a
+    path relative to this one would be another file, or none, there.
+    """
+    _folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    sent: list[str] = []
+    submit = _dask._Tasks.submit
+
+    def recorded(tasks: Any, task: Any, what: Any, *rest: Any) -> Any:
+        sent.extend([what[0]] if isinstance(what[0], str) else [one.path for one in what])
+        return submit(tasks, task, what, *rest)
+
+    monkeypatch.setattr(_dask._Tasks, "submit", recorded)
+    names = ["records/a-big.jsonl", "./records/valid.csv", "records/../records/stream.yaml"]
+    code, out, _ = _same(("validate", TODAY_ARG, "--format", "json", *names), scheduler)
+    assert code == 1
+    report = json.loads(out)
+    assert [(part["source"], part["records"]) for part in report["files"]] == [
+        ("records/a-big.jsonl", 308),
+        ("./records/valid.csv", 2),
+        ("records/../records/stream.yaml", 4),
+    ]
+    assert sorted(set(sent)) == [
+        f"{tmp_path}/./records/valid.csv",
+        f"{tmp_path}/records/../records/stream.yaml",
+        f"{tmp_path}/records/a-big.jsonl",
+    ]
+
+
+@pytest.mark.parametrize(("command", "exit_code"), [("validate", 1), ("summarise", 0)])
+def test_a_file_whose_size_reads_0_is_read_here(
+    scheduler: str, tmp_path: Path, command: str, exit_code: int
+) -> None:
+    """A file of /proc says its size is 0, whatever it holds: it is read whole, here."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    arguments = (command, TODAY_ARG, "--format", "json", "--input-format", "jsonl")
+    code, out, _ = _same((*arguments, "/proc/version", str(empty)), scheduler)
+    assert (code, json.loads(out)["records"]) == (exit_code, 1)
 
 
 class Terminal(io.StringIO):

@@ -68,7 +68,6 @@ from personal_outcomes.validation._run import (
     PROFILE,
     STDIN,
     Engine,
-    Partial,
     Run,
     Segment,
     Source,
@@ -535,13 +534,19 @@ def _job(source: Source) -> _Job:
         status = os.stat(source.path)  # noqa: PTH116 (one call for the kind and the size)
     except OSError:
         return _Job(source=source, here=True)  # reported here, as by one process
-    if not stat.S_ISREG(status.st_mode):
-        return _Job(source=source, here=True)  # a pipe, say: read once, and only here
-    size = size_for_workers(source)
-    if size is None:
+    if not stat.S_ISREG(status.st_mode) or not status.st_size:
+        # A pipe, say: read once, and only here. A file whose size reads 0 is empty, or
+        # does not know its length (a file of /proc, say): read here, as one process does.
+        return _Job(source=source, here=True)
+    # The workers open the file by a path that is the same from any folder (not made
+    # shorter: "link/.." is not always "."); the report names it as given.
+    source = attrs.evolve(source, path=os.path.join(os.getcwd(), source.path))  # noqa: PTH109, PTH118
+    if size_for_workers(source) is None:
         return _Job(source=source, size=status.st_size)
     try:
-        cut = _parallel._chunks(source.path, size, _parallel.CHUNK_BYTES * _CHUNKS_PER_TASK)
+        cut = _parallel._chunks(
+            source.path, status.st_size, _parallel.CHUNK_BYTES * _CHUNKS_PER_TASK
+        )
         chunks = tuple((source.path, source.label, start, end) for start, end in cut)
     except OSError as err:
         return _Job(source=source, chunks=(), error=err)
@@ -754,9 +759,6 @@ def _merge(
             started = bool(whole.segments)
             yield from _merge_whole(engine, job.source, whole, tasks=tasks, run=run, tally=tally)
             return
-        if not chunks:  # an empty file: no records, but a source of the run all the same
-            empty = Segment(source=name, records=0, lines=0, results=(), keys=(), places=())
-            yield from engine.absorb(Partial(segments=(empty,)), run)
         for chunk in chunks:
             done = tasks.take()
             taken += 1
