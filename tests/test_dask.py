@@ -530,19 +530,13 @@ def test_dask_and_jobs_together_are_a_usage_error() -> None:
 
 @pytest.mark.parametrize("scheduler", ["local:0", "local:", "local:x", "local:-1", "local:²"])
 def test_a_local_cluster_needs_at_least_one_worker(scheduler: str) -> None:
-    """local:N needs a whole number N of at least 1 (local:1 is the smallest cluster)."""
-    code, out, err = cli("validate", "--dask", scheduler, "x.jsonl")
-    assert (code, out) == (2, "")
-    assert err.startswith(
-        "personal-outcomes validate: error: argument --dask: must be local, local:N (N at "
-        "least 1) or a scheduler address (tcp://HOST:8786)\n"
-    )
+    """local:N needs a whole number N of at least 1: one line, as for any cluster (exit 2)."""
+    reason = "local:N needs a whole number N >= 1"
+    for command in ("validate", "summarise", "journeys"):
+        assert cli(command, "--dask", scheduler, "x.jsonl") == (2, "", _cannot(scheduler, reason))
     with pytest.raises(ClusterError) as raised:
         Validator().validate_files("x.jsonl", dask=scheduler)
-    assert (raised.value.scheduler, raised.value.reason) == (
-        scheduler,
-        "a local cluster is local or local:N, N a whole number >= 1",
-    )
+    assert (raised.value.scheduler, raised.value.reason) == (scheduler, reason)
 
 
 def _cannot(scheduler: str, reason: str) -> str:

@@ -20,7 +20,6 @@ from personal_outcomes._cli._command import (
 from personal_outcomes._cli._inputs import engine_inputs, input_arguments
 from personal_outcomes._cli._progress import Progress
 from personal_outcomes._formats import EXTENSIONS
-from personal_outcomes.errors import ClusterError
 from personal_outcomes.exports import Profile
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.validation import Issue, RecordResult, Report
@@ -49,18 +48,6 @@ def date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError("must be a real date written YYYY-MM-DD")
 
 
-def scheduler(text: str) -> str:
-    """Parse a Dask scheduler: ``local``, ``local:N`` or an address (checked on connecting)."""
-    from personal_outcomes.validation._dask import local_workers  # noqa: PLC0415 (as --dask)
-
-    try:
-        local_workers(text)
-    except ClusterError:
-        message = "must be local, local:N (N at least 1) or a scheduler address (tcp://HOST:8786)"
-        raise argparse.ArgumentTypeError(message) from None
-    return text
-
-
 def today_and_jobs(parser: argparse.ArgumentParser, jobs: str, *, dask: str) -> None:
     """Add ``--today``, and ``--jobs`` or ``--dask`` (``jobs``, ``dask``: their help's start)."""
     parser.add_argument(
@@ -82,7 +69,6 @@ def today_and_jobs(parser: argparse.ArgumentParser, jobs: str, *, dask: str) -> 
     )
     workers.add_argument(
         "--dask",
-        type=scheduler,
         metavar="SCHEDULER",
         help=(
             f"{dask} on a Dask cluster: a scheduler address (tcp://HOST:8786), or local:N for "

@@ -108,9 +108,7 @@ def local_workers(scheduler: str) -> int | None:
         return usable_cores()
     if count.isascii() and count.isdigit() and int(count) >= 1:
         return int(count)
-    raise ClusterError(
-        scheduler=scheduler, reason="a local cluster is local or local:N, N a whole number >= 1"
-    )
+    raise ClusterError(scheduler=scheduler, reason="local:N needs a whole number N >= 1")
 
 
 # ---- on a worker --------------------------------------------------------------------
