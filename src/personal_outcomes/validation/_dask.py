@@ -16,8 +16,14 @@ fault is reported where one process reports it: between the records around it.
 
 The settings (the frameworks' data, the date called today, the options) go to every
 worker once; a worker keeps the engine it builds from them, by a digest of the
-settings, for the tasks that follow. Standard input, and anything that is not a
-regular file (a pipe, say), are checked in the client, in their turn.
+settings, for the tasks that follow. Standard input, anything that is not a regular
+file (a pipe, say), and a file whose size reads 0 (a file of /proc, say) are checked in
+the client, in their turn; the workers get the other files by their absolute paths.
+
+Every failure to reach or use the cluster is a ClusterError, within about
+``CONNECT_TIMEOUT`` seconds where Dask would wait without end: the client first asks
+the scheduler who it is, in a thread of its own, and then asks every worker which
+version of this package it has.
 """
 
 from __future__ import annotations
