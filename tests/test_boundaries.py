@@ -312,6 +312,7 @@ def test_one_past_the_limit_is_exactly_one_issue(limit: Limit, paths: Paths) -> 
     assert (paths.quick, paths.full) == ([False], 1)
 
 
+@pytest.mark.compiled
 @pytest.mark.parametrize("limit", LIMITS, ids=IDS)
 def test_json_lines_fast_path_proves_the_limit_clean(
     tmp_path: Path, limit: Limit, paths: Paths
@@ -468,6 +469,7 @@ def test_one_below_the_lower_limit_is_exactly_one_issue(
     assert paths.lines == [None]
 
 
+@pytest.mark.compiled
 def test_one_character_and_one_item_are_enough(tmp_path: Path, paths: Paths) -> None:
     """The shortest texts and lists, with every field there is, are proven clean fast."""
     data = record(

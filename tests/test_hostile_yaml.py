@@ -603,6 +603,7 @@ def _random_report(text: str, loader_name: str) -> Report:
         return _report(_FOLDER, text)
 
 
+@pytest.mark.compiled
 @pytest.mark.parametrize("loader_name", LOADERS)
 @given(text=st.lists(YAML_PIECES, max_size=40).map("".join))
 @example(text="[" * 1100)
@@ -623,6 +624,7 @@ def test_random_yaml_never_raises_leaks_or_loses_a_record(loader_name: str, text
     assert [summary.complete for summary in report.files] == [not stopped]
 
 
+@pytest.mark.compiled
 @given(text=st.lists(YAML_PIECES, max_size=40).map("".join))
 @example(text='notes: "a\u2028b"\nstage: x\n')
 def test_both_parsers_agree_when_both_read_to_the_end(text: str) -> None:

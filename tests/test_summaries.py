@@ -443,6 +443,7 @@ def test_by_stage_the_review_group_gives_no_small_count_away() -> None:
     assert (quality.mentions, quality.reviewed) == (None, None)
 
 
+@pytest.mark.compiled
 def test_records_of_an_earlier_version_keep_every_mention_and_level() -> None:
     """An outcome and a level only an earlier loaded version has are counted all the same."""
     text = Path("docs/examples/day-opportunities.yaml").read_bytes()

@@ -125,6 +125,7 @@ def test_future_date_is_judged_in_utc_plus_14() -> None:
     assert not validate_record(_record(recorded_on=tomorrow.date().isoformat())).issues
 
 
+@pytest.mark.compiled
 def test_retired_outcome_names_its_replacement() -> None:
     """Recording a retired outcome is a warning that names its replacement."""
     registry = bundled().with_directory(DATA / "frameworks")
@@ -236,6 +237,7 @@ def test_csv_missing_column_spoils_every_record_once() -> None:
     assert "what_matters" in report.issues[0].message
 
 
+@pytest.mark.compiled
 def test_local_framework_files(tmp_path: Path) -> None:
     """An organisation's own framework is used like a bundled one."""
     shutil.copy(DATA / "frameworks" / "minimal.yaml", tmp_path)

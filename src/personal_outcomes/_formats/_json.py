@@ -60,14 +60,27 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, Final
 
-import orjson
-
 from personal_outcomes._codes import PARSE_ERROR
 from personal_outcomes._formats._raw import FILE_LEVEL, Proven, RawProblem, RawRecord
 from personal_outcomes._formats._text_input import BOM as _BOM
 from personal_outcomes._formats._text_input import NOT_READ as _NOT_READ
 from personal_outcomes._formats._text_input import decode_utf8 as _decode_utf8
 from personal_outcomes._formats._text_input import parse_error as _parse_error
+
+# orjson is an accelerator: without it (in a browser, say) the pure-Python reader
+# gives the same values and refuses the same texts.
+_StrictError: type[ValueError]
+_loads: Callable[[bytes | str], object]
+try:
+    import orjson
+except ModuleNotFoundError as missing:
+    if missing.name != "orjson":  # pragma: no cover (orjson itself is broken)
+        raise
+    from personal_outcomes._formats import _strict_json
+
+    _StrictError, _loads = _strict_json.StrictJSONError, _strict_json.loads
+else:
+    _StrictError, _loads = orjson.JSONDecodeError, orjson.loads
 
 #: The most bytes a JSON Lines line may hold, not counting its line end.
 MAX_LINE_BYTES: Final = 16 * 1024 * 1024
@@ -102,18 +115,20 @@ _LINE_BOM: Final = (
 
 def _decode_json_line(line: bytes) -> object:
     """Parse one JSON text; raise ValueError if it is not valid UTF-8 JSON."""
-    return orjson.loads(line)
+    return _loads(line)
 
 
 #: A line the line check proved clean, as ``read_jsonl(marked=True)`` yields it:
 #: (record index, line number, what the check returned).
 Marked = tuple[int, int, str | Proven]
+#: A check that proves a line clean: its record_id, or the decoded record, or None.
+LineCheck = Callable[[bytes], str | Proven | None]
 
 
 def read_jsonl(
     stream: BinaryIO,
     source: str,
-    line_check: Callable[[bytes], str | Proven | None] | None = None,
+    line_check: LineCheck | None = None,
     *,
     at_start: bool = True,
 ) -> Iterator[RawRecord]:
@@ -134,7 +149,7 @@ def read_jsonl(
 def read_jsonl_marked(
     stream: BinaryIO,
     source: str,
-    line_check: Callable[[bytes], str | Proven | None],
+    line_check: LineCheck | None,
     *,
     at_start: bool = True,
 ) -> Iterator[RawRecord | Marked]:
@@ -149,7 +164,7 @@ def read_jsonl_marked(
 
 def _read_jsonl(  # noqa: PLR0912, PLR0915 (one loop, no calls per line)
     stream: BinaryIO,
-    line_check: Callable[[bytes], str | Proven | None] | None,
+    line_check: LineCheck | None,
     *,
     at_start: bool,
     marked: bool,
@@ -410,7 +425,7 @@ _STRICT_REASONS: Final = (
 )
 
 
-def _strict_message(err: orjson.JSONDecodeError) -> str:
+def _strict_message(err: ValueError) -> str:
     """Say why orjson refused a value whose structure is sound (never quoting it)."""
     text = str(err)
     reason = next(
@@ -450,8 +465,8 @@ class _Element:
         # are, so that every format accepts exactly the same JSON.
         self.fatal = False
         try:
-            self.data = orjson.loads(text[position : self.end])
-        except orjson.JSONDecodeError as err:
+            self.data = _loads(text[position : self.end])
+        except _StrictError as err:
             self.fault = (position, _strict_message(err))
 
 

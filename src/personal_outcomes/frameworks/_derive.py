@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, NoReturn, cast
 
 import attrs
-import jsonschema
 
 from personal_outcomes._formats._yaml import YAMLDocument
 from personal_outcomes._pointer import Path as NodePath
@@ -41,6 +40,8 @@ from personal_outcomes.frameworks._rules import (
 )
 
 if TYPE_CHECKING:
+    import jsonschema
+
     from personal_outcomes.frameworks._registry import Registry
 
 #: The file name of the derived framework file schema in the package's schemas folder.
@@ -69,6 +70,8 @@ def is_derived(data: object) -> bool:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415 (only a derived file needs it, not every command)
+
     text = resources.files("personal_outcomes").joinpath("schemas", DERIVED_SCHEMA_FILE)
     schema = json.loads(text.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)

@@ -11,9 +11,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
-from typing import Final, cast
-
-import jsonschema
+from typing import TYPE_CHECKING, Final, cast
 
 from personal_outcomes._formats._yaml import YAMLDocument, describe_type
 from personal_outcomes._pointer import Path as NodePath
@@ -29,6 +27,9 @@ from personal_outcomes.schemas._framework import (
     whole,
 )
 
+if TYPE_CHECKING:
+    import jsonschema
+
 #: The file name of the framework file schema in the package's schemas folder.
 FRAMEWORK_SCHEMA_FILE = "framework.schema.json"
 
@@ -42,6 +43,8 @@ def _shipped_schema() -> dict[str, object]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415 (only checking a framework file needs it)
+
     return jsonschema.Draft202012Validator(
         _shipped_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

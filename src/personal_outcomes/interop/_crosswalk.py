@@ -26,7 +26,6 @@ from personal_outcomes.errors import (
 )
 from personal_outcomes.frameworks import Framework, Registry, bundled
 from personal_outcomes.frameworks._data import find_folder
-from personal_outcomes.interop._crosswalk_rules import crosswalk_problems
 from personal_outcomes.schemas._crosswalk import CROSSWALK_ID, NATIONAL_OUTCOMES
 
 #: Where the bundled crosswalk is, within the bundled frameworks folder.
@@ -280,6 +279,9 @@ def parse_crosswalk(data: bytes, source: str, registry: Registry | None = None) 
     Framework and outcome ids are checked against ``registry`` (default: the
     bundled frameworks).
     """
+    # The rules (and jsonschema) are imported only when a crosswalk is read.
+    from personal_outcomes.interop._crosswalk_rules import crosswalk_problems  # noqa: PLC0415
+
     document: YAMLDocument = load_one(data, source)
     problems = crosswalk_problems(document.data, registry or bundled(), document)
     if problems:

@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Final, cast
+from typing import Any, BinaryIO, Final, cast
 
 import attrs
 from attrs import frozen
@@ -39,7 +39,6 @@ from personal_outcomes.validation._check import (
     latest_date_today,
     make_quick_check,
 )
-from personal_outcomes.validation._fast_json import make_line_check
 from personal_outcomes.validation._index import IdIndex
 from personal_outcomes.validation._results import (
     FileSummary,
@@ -49,6 +48,25 @@ from personal_outcomes.validation._results import (
     safe_id,
     show_value,
 )
+
+# msgspec is an accelerator: without it (in a browser, say) no line is proved clean
+# in advance, and every JSON Lines line takes the full check, with the same results.
+try:
+    from personal_outcomes.validation._fast_json import make_line_check
+except ModuleNotFoundError as missing:
+    if missing.name != "msgspec":  # pragma: no cover (msgspec itself is broken)
+        raise
+
+    def make_line_check(checker: Checker, *, keep: bool = False) -> Callable[[bytes], Any]:
+        """Return a line check that proves no line clean (msgspec is not installed)."""
+        del checker, keep
+        return _proves_nothing
+
+
+def _proves_nothing(line: bytes) -> None:
+    """Prove no line clean: the full check reads every line."""
+    del line
+
 
 #: The source name of standard input.
 STDIN: Final = "-"
@@ -408,8 +426,10 @@ class Engine:
         self.quality = quality
         self.checker = Checker(registry, latest_date=today or latest_date_today(), quality=quality)
         self.quick = make_quick_check(self.checker)
+        #: The check of a JSON Lines line that proves it clean (its id), and the same
+        #: returning the decoded record (for a ``clean`` sink, see scan); None without
+        #: msgspec, an accelerator: every line then takes the full check.
         self.line_check = make_line_check(self.checker)
-        #: The same check returning the decoded record (for a ``clean`` sink, see scan).
         self.line_proof = make_line_check(self.checker, keep=True)
         self._pointers: dict[tuple[str | int, ...], str] = {}
 
