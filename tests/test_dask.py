@@ -774,11 +774,11 @@ def _dask_server(identity: Callable[[], object]) -> Iterator[str]:
 
     async def serve() -> None:
         server = Server({"identity": identity})  # type: ignore[no-untyped-call]
-        await server.listen("tcp://127.0.0.1:0")
+        await server.listen("tcp://127.0.0.1:0")  # type: ignore[no-untyped-call]
         addresses.put(server.address)
         while not stop.is_set():
             await asyncio.sleep(0.02)
-        await server.close()  # type: ignore[no-untyped-call]
+        await server.close()
 
     thread = threading.Thread(target=asyncio.run, args=(serve(),))
     thread.start()
