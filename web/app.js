@@ -1,0 +1,306 @@
+// The validator page: choosing files, showing the reports. The checking itself runs in
+// a Web Worker (worker.mjs), so that this page stays responsive; files go to the worker
+// as File objects and are never sent anywhere else.
+
+// At most this many rows are drawn at first: a long table is slow to draw and to read.
+const FIRST_ROWS = 1000;
+
+const $ = (id) => document.getElementById(id);
+const worker = new Worker(new URL("worker.mjs", import.meta.url), { type: "module" });
+
+const state = {
+  ready: false,
+  endings: [],
+  waiting: null, // files chosen before the checker was ready
+  id: 0,
+  result: null,
+  issues: [],
+  sortKey: null,
+  descending: false,
+  code: "",
+  showAll: false,
+};
+
+function say(text) {
+  $("status").textContent = text;
+}
+
+function plural(count, one, many) {
+  return `${count.toLocaleString("en-GB")} ${count === 1 ? one : many}`;
+}
+
+function showProgress(label, done, total) {
+  $("progress-label").textContent = label;
+  const bar = $("progress");
+  if (total) {
+    bar.max = total;
+    bar.value = done;
+  } else {
+    bar.removeAttribute("value");
+  }
+}
+
+function hide(...ids) {
+  for (const id of ids) $(id).hidden = true;
+}
+
+// ---- choosing files -------------------------------------------------------------------
+
+function readable(name) {
+  const lower = name.toLowerCase();
+  return state.endings.some((ending) => lower.endsWith(ending));
+}
+
+function choose(files) {
+  if (files.length === 0) return;
+  if (!state.ready) {
+    state.waiting = files;
+    say(`The checker is still loading; ${plural(files.length, "file", "files")} will be checked as soon as it is ready.`);
+    return;
+  }
+  hide("summary", "closing", "failure", "downloads", "issues-area");
+  const skipped = files.filter((file) => !readable(file.name));
+  const kept = files.filter((file) => readable(file.name));
+  const list = $("skipped");
+  list.replaceChildren(
+    ...skipped.map((file) => {
+      const item = document.createElement("li");
+      item.textContent = `${file.name} was left out: only files ending ${state.endings.join(", ")} are read.`;
+      return item;
+    }),
+  );
+  list.hidden = skipped.length === 0;
+  const names = kept.map((file) => file.name);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) {
+    fail(`Two of the files are both named ${twice}. Check them one at a time, or rename one.`);
+    return;
+  }
+  if (kept.length === 0) {
+    say("No record files to check.");
+    return;
+  }
+  state.id += 1;
+  state.files = kept;
+  say(`Checking ${plural(kept.length, "file", "files")}…`);
+  showProgress("Starting", 0, 0);
+  worker.postMessage({
+    type: "check",
+    id: state.id,
+    files: kept,
+    options: { strict: $("strict").checked, quality: $("quality").checked },
+  });
+}
+
+function fail(text) {
+  const failure = $("failure");
+  failure.textContent = text;
+  failure.hidden = false;
+  say(text);
+}
+
+$("files").addEventListener("change", (event) => choose(Array.from(event.target.files)));
+for (const id of ["strict", "quality"]) {
+  $(id).addEventListener("change", () => {
+    if (state.files && state.ready) choose(state.files);
+  });
+}
+
+// Files dropped anywhere on the page are checked; the browser must not open them instead.
+document.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  document.body.classList.add("dragging");
+});
+document.addEventListener("dragleave", (event) => {
+  if (event.relatedTarget === null) document.body.classList.remove("dragging");
+});
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  document.body.classList.remove("dragging");
+  choose(Array.from(event.dataTransfer.files));
+});
+
+// ---- results --------------------------------------------------------------------------
+
+function shownPointer(pointer) {
+  // As the command's text report shows it: the whole record is "/".
+  return pointer === "" ? "/" : pointer;
+}
+
+function compare(a, b) {
+  const key = state.sortKey;
+  let x = a.issue[key];
+  let y = b.issue[key];
+  if (key === "pointer") {
+    x = shownPointer(x);
+    y = shownPointer(y);
+  }
+  let order = 0;
+  if (x === null || y === null) {
+    order = x === y ? 0 : x === null ? -1 : 1;
+  } else if (typeof x === "number") {
+    order = x - y;
+  } else {
+    order = x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (state.descending) order = -order;
+  return order || a.index - b.index;
+}
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function drawTable() {
+  let rows = state.issues.map((issue, index) => ({ issue, index }));
+  if (state.code) rows = rows.filter((row) => row.issue.code === state.code);
+  if (state.sortKey) rows.sort(compare);
+  const total = rows.length;
+  const drawn = state.showAll ? rows : rows.slice(0, FIRST_ROWS);
+  const body = document.createDocumentFragment();
+  for (const { issue } of drawn) {
+    const tr = document.createElement("tr");
+    tr.className = issue.severity;
+    tr.append(
+      cell(issue.source),
+      cell(issue.line ?? ""),
+      cell(issue.column ?? ""),
+      cell(shownPointer(issue.pointer)),
+      cell(issue.code),
+      cell(issue.severity),
+      cell(issue.message),
+    );
+    body.append(tr);
+  }
+  $("issues").tBodies[0].replaceChildren(body);
+  const which = state.code ? ` with code ${state.code}` : "";
+  const all = plural(total, "issue", "issues");
+  $("shown").textContent =
+    drawn.length < total
+      ? `Showing the first ${drawn.length.toLocaleString("en-GB")} of ${all}${which}; the downloaded reports have them all.`
+      : `Showing ${total === state.issues.length ? "all " : ""}${all}${which}.`;
+  $("show-all").hidden = drawn.length === total;
+  for (const th of $("issues").tHead.rows[0].cells) {
+    if (th.dataset.key === state.sortKey) {
+      th.setAttribute("aria-sort", state.descending ? "descending" : "ascending");
+    } else {
+      th.removeAttribute("aria-sort");
+    }
+  }
+}
+
+function fillCodes() {
+  const counts = new Map();
+  for (const issue of state.issues) counts.set(issue.code, (counts.get(issue.code) ?? 0) + 1);
+  const select = $("code-filter");
+  const options = [...counts.keys()].sort().map((code) => {
+    const option = document.createElement("option");
+    option.value = code;
+    option.textContent = `${code} (${counts.get(code).toLocaleString("en-GB")})`;
+    return option;
+  });
+  const everything = document.createElement("option");
+  everything.value = "";
+  everything.textContent = `All codes (${state.issues.length.toLocaleString("en-GB")})`;
+  select.replaceChildren(everything, ...options);
+  state.code = "";
+}
+
+function showResult(result) {
+  state.result = result;
+  showProgress("Done", 1, 1);
+  // Which check's result is shown (for tests and anything else that waits on the page).
+  document.body.dataset.checked = String(result.id);
+  if (result.error !== undefined) {
+    fail(result.error.trim());
+    return;
+  }
+  const [first, ...rest] = result.summary.trimEnd().split("\n");
+  $("summary").textContent = first;
+  $("summary").hidden = false;
+  $("closing").textContent = rest.join("\n");
+  $("closing").hidden = rest.length === 0;
+  $("downloads").hidden = false;
+  // A new report is shown in its own order, every code at first.
+  state.issues = JSON.parse(result.json).issues;
+  state.showAll = false;
+  state.sortKey = null;
+  state.descending = false;
+  fillCodes();
+  drawTable();
+  $("issues-area").hidden = state.issues.length === 0;
+  say(`Checked ${plural(state.files.length, "file", "files")}: ${first}`);
+}
+
+for (const th of $("issues").tHead.rows[0].cells) {
+  th.querySelector("button").addEventListener("click", () => {
+    const key = th.dataset.key;
+    state.descending = state.sortKey === key ? !state.descending : false;
+    state.sortKey = key;
+    drawTable();
+  });
+}
+$("code-filter").addEventListener("change", (event) => {
+  state.code = event.target.value;
+  drawTable();
+});
+$("show-all").addEventListener("click", () => {
+  state.showAll = true;
+  drawTable();
+});
+
+function download(text, name, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+$("download-json").addEventListener("click", () => {
+  download(state.result.json, "personal-outcomes-report.json", "application/json");
+});
+$("download-text").addEventListener("click", () => {
+  download(state.result.text, "personal-outcomes-report.txt", "text/plain;charset=utf-8");
+});
+
+// ---- the worker -----------------------------------------------------------------------
+
+worker.addEventListener("message", (event) => {
+  const message = event.data;
+  if (message.type === "status") {
+    say(message.text);
+  } else if (message.type === "ready") {
+    state.ready = true;
+    state.endings = message.endings;
+    const { package: version, python, pyodide } = message.versions;
+    $("versions").textContent = `personal-outcomes ${version}, Python ${python} (Pyodide ${pyodide}).`;
+    document.body.dataset.ready = "true";
+    say("Ready: choose record files, or drop them on this page.");
+    showProgress("Ready", 1, 1);
+    if (state.waiting) {
+      const waiting = state.waiting;
+      state.waiting = null;
+      choose(waiting);
+    }
+  } else if (message.type === "progress" && message.id === state.id) {
+    if (message.phase === "reading") {
+      showProgress(`Reading ${message.file}`, message.done, message.total);
+    } else {
+      const records = plural(message.records, "record", "records");
+      showProgress(`Checking ${message.file}: ${records} so far`, message.done, message.total);
+    }
+  } else if (message.type === "result" && message.id === state.id) {
+    showResult(message);
+  } else if (message.type === "failed") {
+    fail(`The checker could not be loaded: ${message.text}. Reload the page to try again.`);
+  }
+});
+worker.addEventListener("error", () => {
+  fail("The checker could not be started. Reload the page to try again.");
+});
