@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test lint typecheck pytest docs bench manifest schemas clean
+.PHONY: demo test lint typecheck pytest docs bench manifest schemas clean web
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,16 @@ pytest: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+
+# The validator page (docs/guides/browser-validator.md): a static page in web/_build/
+# that runs this package in the browser (Pyodide, from the pyodide npm package pinned by
+# web/package-lock.json) with this package's wheel and the pure-Python wheels it needs.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: $(VENV)/.installed web/node_modules/.package-lock.json
+	$(PY) web/build.py
 
 # Speed and memory against jsonschema and pydantic baselines; rewrites benchmarks/README.md.
 # A few minutes; the first run also generates about 1.3 GB of data into benchmarks/_data/.
