@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test lint typecheck pytest docs bench manifest schemas clean web
+.PHONY: demo test lint typecheck pytest docs bench manifest schemas clean web chromium screenshot
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,8 @@ demo: $(VENV)/.installed-demo
 	@echo "wrote build/demo/adults.codesystem.json and build/demo/goals.json (FHIR R4)," \
 		"build/demo/adults.skos.ttl (SKOS)"
 
-test: $(VENV)/.installed-dev
+# The browser tests (tests/test_web.py) need the built page and Chromium.
+test: $(VENV)/.installed-dev web chromium
 	$(MAKE) lint typecheck pytest docs
 
 lint: $(VENV)/.installed-dev
@@ -93,6 +94,18 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 
 web: $(VENV)/.installed web/node_modules/.package-lock.json
 	$(PY) web/build.py
+
+# Debian's Chromium for the browser tests, installed where it is missing (as root, or
+# through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q chromium; }
+
+# The docs' screenshot of the page (docs/_static/validator.png), taken by the browser test.
+screenshot: $(VENV)/.installed-dev web chromium
+	PO_WEB_SCREENSHOT=docs/_static/validator.png $(BIN)/pytest -q -p no:cacheprovider \
+		tests/test_web.py -k test_the_examples_give_the_commands_summary_and_issues
 
 # Speed and memory against jsonschema and pydantic baselines; rewrites benchmarks/README.md.
 # A few minutes; the first run also generates about 1.3 GB of data into benchmarks/_data/.
