@@ -635,3 +635,41 @@ def test_both_parsers_agree_when_both_read_to_the_end(text: str) -> None:
     if with_c.files[0].complete and pure.files[0].complete:
         assert _rows(with_c) == _rows(pure)
         assert _summary(with_c) == _summary(pure)
+
+
+# One text for each fault PyYAML's pure-Python parser words otherwise than libyaml (in
+# the order of the rules in _formats/_yaml.py), found by a search over YAML_PIECES.
+_WORDED_APART = [
+    "!!python/object &a é&a \n- x: x---\n",
+    "!!binary ? : éé\n- x: x\n- x: x",
+    '!!set &a x: - "record_id|\n',
+    "}framework#---\n!!str *a[",
+    "- [>, &a &a \r\n- ",
+    ': }"}0012, ',
+    "\n- x: x\nx: x\n\r[2026-02-30? ]",
+    "|\r\n\né",
+    "[no---\n*aoutcomes\n- x: x",
+    "\n{\r\n2026-02-30'",
+    '"&a ---\n---\né',
+    "*a']\r\n- }",
+    "\r\n|  {x: context",
+    "|0012>!!set {no: }",
+    "|!!str : ",
+]
+
+
+@pytest.mark.compiled
+@pytest.mark.parametrize("text", _WORDED_APART)
+def test_the_pure_parser_s_faults_are_put_in_libyaml_s_words(text: str) -> None:
+    """The same report from either parser, though the pure one words the fault otherwise."""
+    from personal_outcomes._formats._yaml import _LIBYAML_WORDS  # noqa: PLC0415
+
+    rule = _LIBYAML_WORDS[_WORDED_APART.index(text)]
+    with _parser("pure-python"), pytest.raises(yaml.MarkedYAMLError) as raised:
+        list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    where, pattern, words = rule
+    assert where in (None, raised.value.context)
+    assert pattern.fullmatch(raised.value.problem or "")
+    libyaml = [str(issue) for issue in _random_report(text, "libyaml").issues]
+    assert [str(issue) for issue in _random_report(text, "pure-python").issues] == libyaml
+    assert any(words in issue for issue in libyaml)

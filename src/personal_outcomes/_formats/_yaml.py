@@ -305,10 +305,91 @@ def _fault_error(source: str, text: str, index: int, where: _Where) -> InputErro
     return YAMLSyntaxError(source=source, line=line, column=column, problem=problem)
 
 
+# PyYAML's pure-Python parser words some faults otherwise than libyaml, which reads
+# files where it is installed: its words are put in libyaml's, so that a report is
+# the same with either parser (in a browser, only the pure-Python one runs). Each rule:
+# (the context it applies in, or None for any; the pure parser's problem; libyaml's).
+_LIBYAML_WORDS: Final = tuple(
+    (context, re.compile(pattern), words)
+    for context, pattern, words in (
+        (
+            None,
+            r"mapping values are not allowed here",
+            "mapping values are not allowed in this context",
+        ),
+        (
+            None,
+            r"mapping keys are not allowed here",
+            "mapping keys are not allowed in this context",
+        ),
+        (
+            None,
+            r"sequence entries are not allowed here",
+            "block sequence entries are not allowed in this context",
+        ),
+        (None, r"expected the node content, but found .*", "did not find expected node content"),
+        (
+            None,
+            r"found character .* that cannot start any token",
+            "found character that cannot start any token",
+        ),
+        (
+            "while parsing a block mapping",
+            r"expected <block end>, but found .*",
+            "did not find expected key",
+        ),
+        (
+            "while parsing a block collection",
+            r"expected <block end>, but found .*",
+            "did not find expected '-' indicator",
+        ),
+        (
+            None,
+            r"expected '<document start>', but found .*",
+            "did not find expected <document start>",
+        ),
+        (None, r"expected ',' or '\]', but got .*", "did not find expected ',' or ']'"),
+        (None, r"expected ',' or '\}', but got .*", "did not find expected ',' or '}'"),
+        (None, r"found unexpected document separator", "found unexpected document indicator"),
+        (
+            None,
+            r"expected alphabetic or numeric character, but found .*",
+            "did not find expected alphabetic or numeric character",
+        ),
+        (
+            None,
+            r"expected a comment or a line break, but found .*",
+            "did not find expected comment or line break",
+        ),
+        (
+            None,
+            r"expected indentation indicator in the range 1-9, but found 0",
+            "found an indentation indicator equal to 0",
+        ),
+        (
+            None,
+            r"expected chomping or indentation indicators, but found .*",
+            "did not find expected comment or line break",
+        ),
+    )
+)
+
+
+def _in_libyaml_words(context: str | None, problem: str | None) -> str | None:
+    """Return a problem the pure-Python parser found in the words libyaml uses for it."""
+    if problem is None:
+        return None
+    for where, pattern, words in _LIBYAML_WORDS:
+        if (where is None or where == context) and pattern.fullmatch(problem):
+            return words
+    return problem
+
+
 def _syntax_error(err: yaml.YAMLError, source: str, where: _Where) -> InputError:
     if isinstance(err, yaml.MarkedYAMLError):
         line, column = where.position(err.problem_mark or err.context_mark)
-        parts = [part for part in (err.context, err.problem) if part]
+        problem_words = _in_libyaml_words(err.context, err.problem)
+        parts = [part for part in (err.context, problem_words) if part]
         problem = _scrub("; ".join(parts)) if parts else "is not valid YAML"
         return YAMLSyntaxError(
             source=source,
