@@ -195,18 +195,6 @@ def _expected(names: list[str], options: list[str]) -> dict[str, object]:
     return {"exit": code, "text": text, "summary": closing, "json": json_text}
 
 
-#: Corpus files whose YAML parse error libyaml (CPython here) and PyYAML's pure-Python
-#: loader (the browser's) word differently ("did not find expected ',' or '}'" against
-#: "expected ',' or '}', but got ..."): the package must give one wording whichever loader
-#: reads the file (issue 13, item 3). Strict: a mark must go as soon as its file agrees.
-WORDED_APART = frozenset(
-    {"flow-list-cut-short.yaml", "list-syntax-error.yaml", "stream-fault-in-list.yaml"}
-    | {"syntax-error.yaml"}
-)
-#: The files checked together in one run (all of the corpus, once they all agree).
-TOGETHER = [path for path in CORPUS_FILES if path.name not in WORDED_APART]
-
-
 @pytest.fixture(scope="module")
 def in_pyodide(build: Path) -> dict[str, dict[str, Any]]:
     """validator.check's results under Node: each corpus file by its name, then all at once."""
@@ -219,26 +207,14 @@ def in_pyodide(build: Path) -> dict[str, dict[str, Any]]:
         }
         for path in CORPUS_FILES
     ]
-    runs.append({"files": [str(path) for path in TOGETHER], "today": TODAY.isoformat()})
+    runs.append({"files": [str(path) for path in CORPUS_FILES], "today": TODAY.isoformat()})
     results = _in_node(build, runs)
     assert len(results) == len(runs)
     names = [path.name for path in CORPUS_FILES]
     return {**dict(zip(names, results[:-1], strict=True)), "": results[-1]}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            id=path.name,
-            marks=[pytest.mark.xfail(reason="worded apart by the two YAML loaders", strict=True)]
-            if path.name in WORDED_APART
-            else [],
-        )
-        for path in CORPUS_FILES
-    ],
-)
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=[path.name for path in CORPUS_FILES])
 def test_pyodide_gives_the_commands_reports(
     path: Path, in_pyodide: dict[str, dict[str, Any]]
 ) -> None:
@@ -250,8 +226,7 @@ def test_pyodide_gives_the_commands_reports_on_the_corpus_at_once(
     in_pyodide: dict[str, dict[str, Any]],
 ) -> None:
     """The corpus checked in one run (ids across files): the same as CPython's command."""
-    assert len(TOGETHER) > 30
-    assert in_pyodide[""] == _expected([path.name for path in TOGETHER], [])
+    assert in_pyodide[""] == _expected([path.name for path in CORPUS_FILES], [])
     assert {in_pyodide[path.name]["exit"] for path in CORPUS_FILES} == {0, 1}
 
 
@@ -642,8 +617,18 @@ def test_at_200_percent_zoom_nothing_needs_sideways_scrolling(session: Session) 
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert widths[0] <= widths[1] == 640
-        for selector in ("#files", "#summary", "#download-json", "#code-filter", "#promise"):
-            box = page.locator(selector).bounding_box()
+        # Every control, and every cell of the issues (each issue a block of lines; a
+        # blank line or column is left out).
+        selectors = ["#files", "#summary", "#download-json", "#code-filter", "#promise"]
+        selectors += ["#issues th button", "#issues td"]
+        boxes = [
+            (selector, found.bounding_box())
+            for selector in selectors
+            for found in page.locator(selector).all()
+            if found.is_visible()
+        ]
+        assert len(boxes) == 5 + 7 + sum(len([c for c in row if c]) for row in session.rows())
+        for selector, box in boxes:
             assert box is not None
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= 640, selector

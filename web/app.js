@@ -147,9 +147,13 @@ function compare(a, b) {
   return order || a.index - b.index;
 }
 
-function cell(text) {
+// The column names, for the labels of a narrow window's layout (style.css).
+const LABELS = ["File", "Line", "Column", "Pointer", "Code", "Severity", "Message"];
+
+function cell(text, column) {
   const td = document.createElement("td");
   td.textContent = text;
+  td.dataset.label = LABELS[column];
   return td;
 }
 
@@ -163,15 +167,16 @@ function drawTable() {
   for (const { issue } of drawn) {
     const tr = document.createElement("tr");
     tr.className = issue.severity;
-    tr.append(
-      cell(issue.source),
-      cell(issue.line ?? ""),
-      cell(issue.column ?? ""),
-      cell(shownPointer(issue.pointer)),
-      cell(issue.code),
-      cell(issue.severity),
-      cell(issue.message),
-    );
+    const texts = [
+      issue.source,
+      issue.line ?? "",
+      issue.column ?? "",
+      shownPointer(issue.pointer),
+      issue.code,
+      issue.severity,
+      issue.message,
+    ];
+    tr.append(...texts.map(cell));
     body.append(tr);
   }
   $("issues").tBodies[0].replaceChildren(body);
