@@ -82,7 +82,8 @@ pytest: $(VENV)/.installed-dev
 	PERSONAL_OUTCOMES_BLOCK_ACCELERATORS=1 $(BIN)/pytest --cov --cov-append \
 		--cov-report=term $(PURE_TESTS)
 
-docs: $(VENV)/.installed-dev
+# The docs publish the validator page (web/_build) at validator/ (docs/conf.py).
+docs: $(VENV)/.installed-dev web
 	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
 
 # The validator page (docs/guides/browser-validator.md): a static page in web/_build/

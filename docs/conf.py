@@ -10,10 +10,12 @@ the profile schema in the same way.
 from __future__ import annotations
 
 import inspect
+import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 import personal_outcomes
 
@@ -22,6 +24,8 @@ GENERATED = DOCS / "frameworks" / "_generated"
 CHARTS = DOCS / "guides" / "_generated"
 # Tables included by other pages, never pages of their own (hence excluded below).
 REFERENCE = DOCS / "reference" / "_generated"
+# The validator page as `make web` builds it, published at validator/ beside the HTML.
+VALIDATOR = DOCS.parent / "web" / "_build"
 
 project = "personal-outcomes"
 author = "The personal-outcomes developers"
@@ -298,6 +302,22 @@ def drop_type_docstrings(  # noqa: PLR0917 (Sphinx passes the six arguments by p
             lines.clear()
 
 
+def publish_validator(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the validator page to validator/ in the HTML output, if `make web` built it.
+
+    `make docs` builds it first; a build without it still passes, with a note in its log.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    if not (VALIDATOR / "manifest.json").is_file():
+        logging.getLogger(__name__).info("the validator page is not built (make web)")
+        return
+    target = Path(app.outdir) / "validator"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(VALIDATOR, target)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Generate the framework pages as soon as the builder exists."""
     app.connect("builder-inited", write_framework_pages)
@@ -305,4 +325,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", write_profile_tables)
     app.connect("builder-inited", write_crosswalk_tables)
     app.connect("autodoc-process-docstring", drop_type_docstrings)
+    app.connect("build-finished", publish_validator)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
