@@ -3,7 +3,7 @@
 With ``PERSONAL_OUTCOMES_BLOCK_ACCELERATORS=1`` in the environment, the compiled
 accelerators are made impossible to import before anything imports the package,
 as in a browser where only pure-Python wheels load: msgspec, orjson, PyYAML's
-libyaml binding, and rpds (so jsonschema, which needs it, cannot load either).
+libyaml binding, and rpds (jsonschema then runs on the package's stand-in for it).
 ``make test`` runs the agreement and corpus tests a second time that way.
 """
 
@@ -38,6 +38,12 @@ if BLOCKING:
     loaded = [name for name in BLOCKED if name in sys.modules]
     assert not loaded, f"already imported, too late to block: {loaded}"
     sys.meta_path.insert(0, _Blocker())
+    # jsonschema then runs on the package's pure-Python stand-in for rpds, as in a
+    # browser (the package installs it itself before it imports jsonschema; the tests
+    # that import jsonschema directly need it installed first).
+    from personal_outcomes._rpds import ensure_rpds
+
+    ensure_rpds()
 
 
 def pytest_configure(config: pytest.Config) -> None:

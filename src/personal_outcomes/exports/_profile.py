@@ -22,6 +22,7 @@ from personal_outcomes._formats._yaml import YAMLDocument, load_one
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._record_format import CONTEXT_KEY_PATTERN, KEY_LIKE
+from personal_outcomes._rpds import ensure_rpds
 from personal_outcomes.errors import InvalidProfileError, Problem, UnreadableFileError
 from personal_outcomes.schemas._profile import MAX_PROFILE_TEXT, PROFILE_FIELDS, profile_schema
 
@@ -89,6 +90,7 @@ class Profile:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    ensure_rpds()
     import jsonschema  # noqa: PLC0415 (only reading a profile needs it, not every command)
 
     return jsonschema.Draft202012Validator(profile_schema())

@@ -27,6 +27,7 @@ from personal_outcomes._formats._yaml import YAMLDocument
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._releases import Release, earlier_releases
+from personal_outcomes._rpds import ensure_rpds
 from personal_outcomes._text import closest
 from personal_outcomes.errors import InvalidFrameworkError, Problem
 from personal_outcomes.frameworks._data import manifest
@@ -70,6 +71,7 @@ def is_derived(data: object) -> bool:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    ensure_rpds()
     import jsonschema  # noqa: PLC0415 (only a derived file needs it, not every command)
 
     text = resources.files("personal_outcomes").joinpath("schemas", DERIVED_SCHEMA_FILE)

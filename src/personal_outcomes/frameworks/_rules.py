@@ -17,6 +17,7 @@ from personal_outcomes._formats._yaml import YAMLDocument, describe_type
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
 from personal_outcomes._record_format import TEXT_PATTERN
+from personal_outcomes._rpds import ensure_rpds
 from personal_outcomes._text import normalise_label
 from personal_outcomes.errors import Problem
 from personal_outcomes.schemas._framework import (
@@ -43,6 +44,7 @@ def _shipped_schema() -> dict[str, object]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    ensure_rpds()
     import jsonschema  # noqa: PLC0415 (only checking a framework file needs it)
 
     return jsonschema.Draft202012Validator(

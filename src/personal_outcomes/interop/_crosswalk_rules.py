@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from typing import cast
-
-import jsonschema
+from typing import TYPE_CHECKING, cast
 
 from personal_outcomes._formats._yaml import YAMLDocument
 from personal_outcomes._pointer import Path as NodePath
 from personal_outcomes._pointer import to_pointer
+from personal_outcomes._rpds import ensure_rpds
 from personal_outcomes._text import closest
 from personal_outcomes.errors import Problem
 from personal_outcomes.frameworks import Registry
 from personal_outcomes.frameworks._rules import schema_problems
 from personal_outcomes.schemas._crosswalk import crosswalk_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 #: A problem found by a rule: where (and whether at the key of that place), and what.
 _Found = tuple[NodePath, bool, str]
@@ -27,6 +29,9 @@ _Found = tuple[NodePath, bool, str]
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    ensure_rpds()
+    import jsonschema  # noqa: PLC0415 (only reading a crosswalk needs it)
+
     return jsonschema.Draft202012Validator(crosswalk_schema())
 
 
