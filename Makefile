@@ -93,7 +93,12 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-web: $(VENV)/.installed web/node_modules/.package-lock.json
+# The page ships openpyxl (the excel extra) to read workbooks through a profile.
+$(VENV)/.installed-web: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[excel]"
+	touch $@ $(VENV)/.installed
+
+web: $(VENV)/.installed-web web/node_modules/.package-lock.json
 	$(PY) web/build.py
 
 # Debian's Chromium for the browser tests, installed where it is missing (as root, or

@@ -6,11 +6,14 @@ The page is built once for the module, from the working tree, into a temporary f
 - Node runs the page's Python (web/validator.py) inside Pyodide, offline, with exactly
   the wheels the page ships (web/tests/run_in_node.mjs), on every file of the record
   corpus and on all of them at once: its text and JSON reports and exit codes must
-  equal, byte for byte, what ``personal-outcomes validate`` prints under CPython.
+  equal, byte for byte, what ``personal-outcomes validate`` prints under CPython; so
+  must the reports on the example exports (examples/exports/, CSV and workbook) read
+  through their import profiles, and the messages for broken profiles.
 - A real headless Chromium (Debian's ``chromium``, driven by Playwright) loads the built
   page from a server on 127.0.0.1 (one browser, one page, one Pyodide load for the
   module), checks the example records, and reads the summary, the issues table and the
-  downloaded reports back: they must be the command's. Sorting, filtering, options,
+  downloaded reports back: they must be the command's, for record files and for an
+  export checked through its import profile. Sorting, filtering, options,
   dropped files, keyboard use, 200 % zoom, working offline and the request log (nothing
   but the page's own origin, and exactly the files the manifest counts) are checked too.
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
 import io
 import json
 import os
@@ -51,6 +55,45 @@ CORPUS = ROOT / "tests" / "data" / "records"
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".expected.json"))
 EXAMPLES = ROOT / "examples" / "records"
 EXAMPLE_FILES = sorted(EXAMPLES.iterdir())
+EXPORTS = ROOT / "examples" / "exports"
+CSV_PROFILE = "outcomes-export.profile.yaml"
+XLSX_PROFILE = "outcomes-export-xlsx.profile.yaml"
+#: Profiles broken on purpose, each in its own way: the profile schema (jsonschema, with
+#: the package's stand-in for rpds under Pyodide), a rule beyond the schema, and YAML.
+BROKEN_PROFILES = {
+    "schema.profile.yaml": "profile: 1\nformat: csv\nfields:\n  record_id: 3\n  bogus: x\n",
+    "rule.profile.yaml": (EXPORTS / CSV_PROFILE)
+    .read_text(encoding="utf-8")
+    .replace('"%d/%m/%Y"', '"%d/%m"'),
+    "yaml.profile.yaml": "profile: [1\n",
+}
+EXPORT_SUMMARY = "7 records: 4 valid, 3 invalid (3 errors, 0 warnings)"
+#: Each run through a profile under Node, by name: the profile, the exports, the options,
+#: and the first line of the command's summary (None: the profile is broken, exit 2).
+PROFILE_RUNS: dict[str, tuple[str, list[str], list[str], str | None]] = {
+    "csv": (CSV_PROFILE, ["outcomes-export.csv"], [], EXPORT_SUMMARY),
+    "csv-strict-quality": (
+        CSV_PROFILE,
+        ["outcomes-export.csv"],
+        ["--strict", "--quality"],
+        "7 records: 4 valid, 3 invalid (3 errors, 5 warnings)",
+    ),
+    "xlsx": (XLSX_PROFILE, ["outcomes-export.xlsx"], [], EXPORT_SUMMARY),
+    # Not a workbook (openpyxl's refusal), and a workbook read as CSV text.
+    "xlsx-profile-on-csv": (
+        XLSX_PROFILE,
+        ["outcomes-export.csv"],
+        [],
+        "0 records: 0 valid, 0 invalid (1 errors, 0 warnings)",
+    ),
+    "csv-profile-on-both": (
+        CSV_PROFILE,
+        ["outcomes-export.csv", "outcomes-export.xlsx"],
+        [],
+        "7 records: 4 valid, 3 invalid (4 errors, 0 warnings)",
+    ),
+    **{name: (name, ["outcomes-export.csv"], [], None) for name in BROKEN_PROFILES},
+}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -119,6 +162,13 @@ def test_the_page_ships_only_pure_python_wheels_at_the_venv_versions(build: Path
         "attrs": metadata.version("attrs"),
         "cattrs": metadata.version("cattrs"),
         "PyYAML": metadata.version("PyYAML"),
+        # Import profiles: jsonschema and what it needs (rpds-py aside: compiled, and
+        # the package brings a pure-Python stand-in); workbooks: openpyxl.
+        "referencing": metadata.version("referencing"),
+        "jsonschema_specifications": metadata.version("jsonschema-specifications"),
+        "jsonschema": metadata.version("jsonschema"),
+        "et_xmlfile": metadata.version("et_xmlfile"),
+        "openpyxl": metadata.version("openpyxl"),
         "personal_outcomes": metadata.version("personal-outcomes"),
     }
     for wheel in wheels:
@@ -131,6 +181,51 @@ def test_the_page_ships_only_pure_python_wheels_at_the_venv_versions(build: Path
     with zipfile.ZipFile(build / next(w["file"] for w in wheels if w["name"] == "PyYAML")) as yml:
         assert "yaml/loader.py" in yml.namelist()
         assert [name for name in yml.namelist() if name.startswith("_yaml")] == []
+
+
+def _build_script() -> Any:
+    """web/build.py as a module, to run its steps one at a time."""
+    spec = importlib.util.spec_from_file_location("web_build", WEB / "build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_build_refuses_a_distribution_with_compiled_files(tmp_path: Path) -> None:
+    """rpds-py (compiled; jsonschema needs it) cannot be shipped: the build stops, saying why."""
+    script = _build_script()
+    dist = metadata.distribution("rpds-py")
+    compiled = sorted(str(name) for name in dist.files or () if str(name).endswith(".so"))
+    with pytest.raises(script.BuildError) as raised:
+        script._pure_wheel("rpds-py", tmp_path)
+    assert str(raised.value) == (
+        f"rpds-py {dist.version} has compiled files ({compiled[0]}): not pure Python"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_distribution_a_shipped_wheel_needs_is_shipped(build: Path) -> None:
+    """rpds-py aside, which the package's stand-in replaces; one left out stops the build."""
+    script = _build_script()
+    wheels = sorted((build / "wheels").glob("*.whl"))
+    script._check_complete(wheels)
+    jsonschema = next(wheel for wheel in wheels if wheel.name.startswith("jsonschema-"))
+    assert script._needs(jsonschema) == (
+        "jsonschema",
+        ["attrs", "jsonschema-specifications", "referencing", "rpds-py"],
+    )
+    own = next(wheel for wheel in wheels if wheel.name.startswith("personal_outcomes-"))
+    with zipfile.ZipFile(own) as archive:
+        assert "personal_outcomes/_rpds.py" in archive.namelist()
+    without = [wheel for wheel in wheels if not wheel.name.startswith("et_xmlfile-")]
+    with pytest.raises(script.BuildError) as raised:
+        script._check_complete(without)
+    assert str(raised.value) == (
+        "openpyxl needs et-xmlfile, which the page does not ship; add it to DEPENDENCIES "
+        "in web/build.py (it must be pure Python)"
+    )
 
 
 def test_pyodide_can_fetch_no_package_of_its_own(build: Path) -> None:
@@ -178,12 +273,12 @@ def _in_node(build: Path, runs: list[dict[str, object]]) -> list[dict[str, Any]]
     return found
 
 
-def _expected(names: list[str], options: list[str]) -> dict[str, object]:
+def _expected(names: list[str], options: list[str], folder: Path = CORPUS) -> dict[str, object]:
     """What the command prints under CPython, in the form validator.check returns it."""
     arguments = ["validate", f"--today={TODAY.isoformat()}", *options, *names]
-    code, text, error = _cli(arguments, CORPUS)
+    code, text, error = _cli(arguments, folder)
     json_code, json_text, json_error = _cli(
-        [*arguments[:1], "--format=json", *arguments[1:]], CORPUS
+        [*arguments[:1], "--format=json", *arguments[1:]], folder
     )
     assert (json_code, json_error) == (code, error)
     if error:
@@ -196,8 +291,20 @@ def _expected(names: list[str], options: list[str]) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def in_pyodide(build: Path) -> dict[str, dict[str, Any]]:
-    """validator.check's results under Node: each corpus file by its name, then all at once."""
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example exports and their profiles, with the broken profiles beside them."""
+    folder = tmp_path_factory.mktemp("exports")
+    for path in EXPORTS.iterdir():
+        shutil.copyfile(path, folder / path.name)
+    for name, text in BROKEN_PROFILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def in_pyodide(build: Path, exports: Path) -> dict[str, dict[str, Any]]:
+    """validator.check's results under Node: each corpus file by its name, then all at once,
+    then each of PROFILE_RUNS by its name (one Pyodide load for them all)."""
     runs: list[dict[str, object]] = [
         {
             "files": [str(path)],
@@ -208,10 +315,25 @@ def in_pyodide(build: Path) -> dict[str, dict[str, Any]]:
         for path in CORPUS_FILES
     ]
     runs.append({"files": [str(path) for path in CORPUS_FILES], "today": TODAY.isoformat()})
+    runs.extend(
+        {
+            "files": [str(exports / name) for name in names],
+            "profile": str(exports / profile),
+            "today": TODAY.isoformat(),
+            "strict": "--strict" in options,
+            "quality": "--quality" in options,
+        }
+        for profile, names, options, _ in PROFILE_RUNS.values()
+    )
     results = _in_node(build, runs)
     assert len(results) == len(runs)
     names = [path.name for path in CORPUS_FILES]
-    return {**dict(zip(names, results[:-1], strict=True)), "": results[-1]}
+    each, together, profiles = results[: len(names)], results[len(names)], results[len(names) + 1 :]
+    return {
+        **dict(zip(names, each, strict=True)),
+        "": together,
+        **{f"profile:{run}": found for run, found in zip(PROFILE_RUNS, profiles, strict=True)},
+    }
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[path.name for path in CORPUS_FILES])
@@ -228,6 +350,24 @@ def test_pyodide_gives_the_commands_reports_on_the_corpus_at_once(
     """The corpus checked in one run (ids across files): the same as CPython's command."""
     assert in_pyodide[""] == _expected([path.name for path in CORPUS_FILES], [])
     assert {in_pyodide[path.name]["exit"] for path in CORPUS_FILES} == {0, 1}
+
+
+@pytest.mark.parametrize("run", PROFILE_RUNS)
+def test_pyodide_reads_exports_through_a_profile_as_the_command_does(
+    run: str, in_pyodide: dict[str, dict[str, Any]], exports: Path
+) -> None:
+    """`validate --profile P EXPORT...`: the same bytes and exit code as CPython's command."""
+    profile, names, options, summary = PROFILE_RUNS[run]
+    expected = _expected(names, [f"--profile={profile}", *options], exports)
+    assert in_pyodide[f"profile:{run}"] == expected
+    # What the run is there for: a report through the profile, or a broken profile's
+    # message (exit 2, no report).
+    if summary is None:
+        assert expected["exit"] == 2
+        assert str(expected["error"]).startswith(f"personal-outcomes: {profile}:")
+    else:
+        assert expected["exit"] == 1
+        assert str(expected["summary"]).splitlines()[0] == summary
 
 
 def test_pyodide_refuses_a_name_whose_format_it_cannot_tell(build: Path, tmp_path: Path) -> None:

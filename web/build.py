@@ -8,9 +8,13 @@ What it writes, all from this machine, nothing fetched:
   the interpreter's description, so that the page can never ask for a package it
   does not ship;
 - ``wheels/``: this package's wheel, built from the working tree, and the pure-Python
-  wheels it needs in the browser (attrs, cattrs, typing_extensions, and PyYAML's
-  pure-Python part), repacked from the files this venv installed, at the versions it
-  installed, each file checked against its installed RECORD first;
+  wheels it needs in the browser (attrs, cattrs, typing_extensions, PyYAML's pure-Python
+  part; jsonschema, referencing and jsonschema-specifications to read import profiles;
+  openpyxl and et_xmlfile to read workbooks), repacked from the files this venv
+  installed, at the versions it installed, each file checked against its installed
+  RECORD first; the build stops if one has a compiled file, or if a shipped wheel needs
+  a distribution that is not shipped (rpds-py aside: the package brings its own
+  pure-Python stand-in for it);
 - ``manifest.json``: the Pyodide version, the wheels with their sizes and SHA-256, and
   the files a first visit loads, with their total size.
 """
@@ -20,9 +24,11 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import email.parser
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,9 +41,23 @@ WEB = Path(__file__).resolve().parent
 ROOT = WEB.parent
 PAGE_FILES = ("index.html", "app.js", "worker.mjs", "style.css", "validator.py")
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-#: The distributions the package needs in the browser, by the name it imports them by.
-#: PyYAML ships a compiled loader beside its pure-Python one: only the latter goes in.
-DEPENDENCIES = ("typing_extensions", "attrs", "cattrs", "PyYAML")
+#: The distributions the package needs in the browser. PyYAML ships a compiled loader
+#: beside its pure-Python one: only the latter goes in. jsonschema and what it needs read
+#: import profiles; openpyxl and et_xmlfile read workbooks (the package's excel extra).
+DEPENDENCIES = (
+    "typing_extensions",
+    "attrs",
+    "cattrs",
+    "PyYAML",
+    "referencing",
+    "jsonschema-specifications",
+    "jsonschema",
+    "et_xmlfile",
+    "openpyxl",
+)
+#: Distributions a shipped wheel requires that the page does without: rpds-py is
+#: compiled, and the package puts its pure-Python stand-in in its place.
+REPLACED = frozenset({"rpds-py"})
 #: Installed files that are not part of a wheel.
 _NOT_IN_WHEEL = frozenset({"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"})
 #: Endings of compiled files, which cannot run in the browser.
@@ -119,6 +139,42 @@ def _write_wheel(wheel: Path, files: dict[str, bytes], record: str) -> None:
             archive.writestr(item, files[path])
 
 
+def _normal(name: str) -> str:
+    """Return a distribution's name in its normal form (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _needs(wheel: Path) -> tuple[str, list[str]]:
+    """Return a wheel's distribution name and the distributions it needs, normal forms.
+
+    A requirement under an environment marker is left out: those of the shipped wheels
+    are for extras, for Pythons older than Pyodide's, or for platforms other than the
+    browser's (the package's compiled accelerators).
+    """
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        message = email.parser.BytesParser().parsebytes(archive.read(name))
+    needs = [
+        _normal(re.split(r"[\s\[<>=!~(]", line.strip(), maxsplit=1)[0])
+        for line in message.get_all("Requires-Dist") or ()
+        if ";" not in line
+    ]
+    return _normal(str(message["Name"])), needs
+
+
+def _check_complete(wheels: list[Path]) -> None:
+    """Stop unless every distribution a shipped wheel needs is shipped (or replaced)."""
+    found = [_needs(wheel) for wheel in wheels]
+    shipped = {name for name, _ in found} | REPLACED
+    for name, needs in found:
+        for need in needs:
+            if need not in shipped:
+                raise BuildError(
+                    f"{name} needs {need}, which the page does not ship; add it to "
+                    "DEPENDENCIES in web/build.py (it must be pure Python)"
+                )
+
+
 def _own_wheel(out: Path) -> Path:
     """Build this package's wheel from the working tree into ``out``."""
     command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
@@ -169,6 +225,7 @@ def build(out: Path, node_modules: Path) -> dict[str, object]:
         shutil.copyfile(own, wheels / own.name)
     made = [_pure_wheel(name, wheels) for name in DEPENDENCIES]
     made.append(wheels / own.name)
+    _check_complete(made)
     listed = [
         {
             "file": f"wheels/{wheel.name}",

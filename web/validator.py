@@ -6,6 +6,9 @@ the names, so that the reports name each file as the command names it when run o
 those names in that folder. The reports are the command's own: the issue lines and the
 summary of ``validate`` (from the same ``summary`` function), and the JSON report of
 ``validate --format json`` (from the same ``write_json``), with the same exit code.
+With an import profile (its file written beside the others), the files are exports
+read through it, as ``validate --profile PROFILE NAMES`` reads them: the profile is read
+by the command's own ``load_profile``, and a fault in it is the command's message.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from personal_outcomes._cli._command import EXIT_INVALID, EXIT_OK, EXIT_USAGE, w
 from personal_outcomes._cli._validate import date, summary
 from personal_outcomes._formats import EXTENSIONS
 from personal_outcomes.errors import PersonalOutcomesError
+from personal_outcomes.exports import load_profile
 from personal_outcomes.frameworks import bundled
 from personal_outcomes.validation import Issue
 from personal_outcomes.validation._run import Engine, Run
@@ -35,22 +39,29 @@ Progress = Callable[[str, int, int | None, int | None], None]
 def check(
     names: Sequence[str],
     *,
+    profile: str | None = None,
     today: str | None = None,
     strict: bool = False,
     quality: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, object]:
-    """Check the files, as ``validate [--today T] [--strict] [--quality] NAMES`` would.
+    """Check the files, as ``validate [--profile P] [--today T] [--strict] [--quality] NAMES``.
 
     Returns ``exit`` (the command's exit code) and either ``text`` (what ``validate``
     prints), ``summary`` (its closing lines) and ``json`` (what ``validate --format json``
     prints), or ``error`` (what the command writes to standard error instead).
     """
+    try:
+        # As the command does: the profile is read, and checked whole, before any file.
+        export = None if profile is None else load_profile(profile)
+    except PersonalOutcomesError as err:
+        return {"exit": EXIT_USAGE, "error": f"personal-outcomes: {err}\n"}
     engine = Engine(
         bundled(),
         today=None if today is None else date(today),
         strict=strict,
         quality=quality,
+        profile=export,
     )
     run = Run()
     if progress is not None:
@@ -72,7 +83,7 @@ def check(
     finally:
         gc.enable()
     report = run.report(tuple(kept), truncated=False)
-    closing = summary(report)
+    closing = summary(report, engine.profile)
     json_report = io.StringIO()
     write_json(report.to_dict(), json_report)
     if report.unreadable:

@@ -5,7 +5,8 @@
 // the wheels listed in manifest.json from wheels/, and validator.py. Files are copied
 // into Pyodide's in-memory file system under their own names; nothing is sent anywhere.
 //
-// Messages in:  {type: "check", id, files: [File], options: {strict, quality}}
+// Messages in:  {type: "check", id, files: [File], profile: File | null,
+//                options: {strict, quality}}
 // Messages out: {type: "status", text}, {type: "ready", endings, versions},
 //               {type: "progress", id, phase: "reading" | "checking", file, done, total,
 //                records}, {type: "result", id, exit, text, summary, json, error},
@@ -43,8 +44,11 @@ async function start() {
     packageBaseUrl: new URL("pyodide/", here).href,
   });
   tell({ type: "status", text: "Loading personal-outcomes…" });
+  // Into site-packages, not the working folder: a run changes folder, and modules first
+  // imported then (jsonschema, openpyxl) must still be found.
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   for (const item of manifest.wheels) {
-    pyodide.unpackArchive(await fetchChecked(item), "wheel");
+    pyodide.unpackArchive(await fetchChecked(item), "wheel", { extractDir: sitePackages });
   }
   const response = await fetch(new URL("validator.py", here), { cache: "no-cache" });
   pyodide.FS.mkdirTree("/page");
@@ -87,13 +91,14 @@ function clear(pyodide, folder) {
   pyodide.FS.rmdir(folder);
 }
 
-async function check({ pyodide, validator }, { id, files, options }) {
+async function check({ pyodide, validator }, { id, files, profile, options }) {
   runs += 1;
   const folder = `/files/run-${runs}`;
   pyodide.FS.mkdir(folder);
   let result;
   try {
-    for (const file of files) {
+    // The profile beside the exports, as `validate --profile PROFILE EXPORT...` run there.
+    for (const file of profile ? [profile, ...files] : files) {
       await copyIn(pyodide, file, `${folder}/${file.name}`, id);
     }
     // Sources are named as the command names them when run on these names here.
@@ -102,11 +107,13 @@ async function check({ pyodide, validator }, { id, files, options }) {
       tell({ type: "progress", id, phase: "checking", file, records, done, total });
     };
     const names = files.map((file) => file.name);
-    const found = validator.check.callKwargs(names, {
+    const settings = {
       strict: Boolean(options.strict),
       quality: Boolean(options.quality),
       progress,
-    });
+    };
+    if (profile) settings.profile = profile.name;
+    const found = validator.check.callKwargs(names, settings);
     result = found.toJs({ dict_converter: Object.fromEntries });
     found.destroy();
   } finally {

@@ -3,9 +3,10 @@
 // folder given as the first argument). tests/test_web.py compares what it prints with
 // what the command prints under CPython.
 //
-// Reads from standard input a JSON list of runs, each {files: [path], today, strict,
-// quality}; writes to standard output a JSON list of results, one a run, each
-// validator.check's result ({exit, text, summary, json} or {exit, error}).
+// Reads from standard input a JSON list of runs, each {files: [path], profile: path
+// (optional), today, strict, quality}; writes to standard output a JSON list of results,
+// one a run, each validator.check's result ({exit, text, summary, json} or {exit, error}).
+// A run's profile is copied in beside its files, as `validate --profile` run there.
 // Network access fails the run: globalThis.fetch is replaced by one that throws.
 
 import { createHash } from "node:crypto";
@@ -43,11 +44,13 @@ const pyodide = await loadPyodide({
   stdout: toStderr,
   stderr: toStderr,
 });
+// As the page does: into site-packages, where a run's change of folder cannot hide them.
+const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
 for (const item of manifest.wheels) {
   const buffer = await bytes(path.join(build, item.file));
   const digest = createHash("sha256").update(buffer).digest("hex");
   if (digest !== item.sha256) throw new Error(`${item.file}: not the file the manifest lists`);
-  pyodide.unpackArchive(buffer, "wheel");
+  pyodide.unpackArchive(buffer, "wheel", { extractDir: sitePackages });
 }
 pyodide.FS.mkdirTree("/page");
 pyodide.FS.writeFile("/page/validator.py", await readFile(path.join(build, "validator.py"), "utf8"));
@@ -60,16 +63,17 @@ for (const run of runs) {
   number += 1;
   const folder = `/files/run-${number}`;
   pyodide.FS.mkdirTree(folder);
-  for (const file of run.files) {
+  for (const file of run.profile ? [run.profile, ...run.files] : run.files) {
     pyodide.FS.writeFile(`${folder}/${path.basename(file)}`, await bytes(file));
   }
   pyodide.FS.chdir(folder);
+  // No today or profile: the command's default (JavaScript's null is not Python's None).
+  const options = { strict: Boolean(run.strict), quality: Boolean(run.quality) };
+  if (run.today) options.today = run.today;
+  if (run.profile) options.profile = path.basename(run.profile);
   const found = validator.check.callKwargs(
     run.files.map((file) => path.basename(file)),
-    // No today: the command's default (JavaScript's null would not be Python's None).
-    run.today
-      ? { today: run.today, strict: Boolean(run.strict), quality: Boolean(run.quality) }
-      : { strict: Boolean(run.strict), quality: Boolean(run.quality) },
+    options,
   );
   results.push(found.toJs({ dict_converter: Object.fromEntries }));
   found.destroy();
