@@ -442,6 +442,31 @@ class Session:
         selector = f'body[data-checked="{self.checks}"]'
         self.page.wait_for_selector(selector, state="attached", timeout=LOAD_TIMEOUT)
 
+    def started(self) -> int:
+        """The number of the latest check the page started (0: none yet)."""
+        found = self.page.get_attribute("body", "data-started")
+        return int(found or 0)
+
+    def use_profile(self, profile: Path | None) -> None:
+        """Choose this import profile (None: stop using one); wait for any check it starts.
+
+        The page checks the files last chosen again, through the profile or without it.
+        """
+        before = self.started()
+        if profile is not None:
+            self.page.set_input_files("#profile", [profile])
+        elif self.page.is_visible("#clear-profile"):
+            self.page.click("#clear-profile")
+        if self.started() != before:
+            self.checks = self.started()
+            self.wait()
+
+    def download(self, button: str) -> tuple[str, bytes]:
+        """Click a download button; return the file's suggested name and its bytes."""
+        with self.page.expect_download() as download:
+            self.page.click(button)
+        return download.value.suggested_filename, Path(download.value.path()).read_bytes()
+
     def rows(self) -> list[list[str]]:
         """The issues table as shown, one list of cell texts a row."""
         found: list[list[str]] = self.page.eval_on_selector_all(
@@ -528,6 +553,16 @@ def test_the_page_says_files_stay_on_the_computer(session: Session) -> None:
         "nothing is uploaded or sent anywhere. Once the page has loaded it works without a "
         "network connection."
     )
+
+
+def test_what_the_page_hides_is_not_shown(session: Session) -> None:
+    """An element marked hidden is not displayed, whatever display its class gives it."""
+    found = session.page.evaluate(
+        """() => Array.from(document.querySelectorAll('[hidden]'), (e) =>
+            [e.id, getComputedStyle(e).display])"""
+    )
+    assert found != []
+    assert {display for _, display in found} == {"none"}, found
 
 
 def test_the_examples_give_the_commands_summary_and_issues(
@@ -644,11 +679,12 @@ def test_every_control_is_reached_with_the_tab_key(session: Session) -> None:
     page = session.page
     page.click("#promise")  # Tab goes on from the last place clicked: here, the top
     seen: list[str] = []
-    for _ in range(15):
+    for _ in range(16):
         page.keyboard.press("Tab")
         seen.append(session.focused())
     assert seen == [
         "files",
+        "profile",
         "strict",
         "quality",
         "download-json",
@@ -728,6 +764,80 @@ def test_progress_is_shown_on_a_large_file(session: Session, tmp_path: Path) -> 
     assert session.rows() == _shown_rows(json_text)
 
 
+def test_an_export_is_checked_through_its_profile(session: Session, exports: Path) -> None:
+    """Profile, then export: the command's summary, issues and reports, byte for byte.
+
+    The profile chosen among the files too is left out of them, saying so.
+    """
+    page = session.page
+    assert page.get_by_label("Import profile").get_attribute("id") == "profile"
+    try:
+        session.use_profile(exports / CSV_PROFILE)
+        assert page.is_visible("#clear-profile")
+        session.check([exports / CSV_PROFILE, exports / "outcomes-export.csv"])
+        profile = f"--profile={CSV_PROFILE}"
+        text, json_text = _command(["outcomes-export.csv"], profile, folder=exports)
+        assert session.text("#summary") == text.splitlines()[-1] == EXPORT_SUMMARY
+        assert session.text("#status") == (
+            f"Checked 1 file through the profile {CSV_PROFILE}: {EXPORT_SUMMARY}"
+        )
+        assert session.text("#skipped") == (
+            f"{CSV_PROFILE} is the import profile: it is not checked as an export."
+        )
+        assert session.rows() == _shown_rows(json_text)
+        assert len(session.rows()) == 3
+        assert session.download("#download-json") == (
+            "personal-outcomes-report.json",
+            json_text.encode("utf-8"),
+        )
+        assert session.download("#download-text") == (
+            "personal-outcomes-report.txt",
+            text.encode("utf-8"),
+        )
+    finally:
+        session.use_profile(None)
+    # Without the profile, the same CSV file is read as records, as `validate` reads it.
+    assert page.is_hidden("#clear-profile")
+    assert page.input_value("#profile") == ""
+    _, json_text = _command([CSV_PROFILE, "outcomes-export.csv"], folder=exports)
+    assert session.rows() == _shown_rows(json_text)
+
+
+def test_a_workbook_is_read_once_its_profile_is_chosen(session: Session, exports: Path) -> None:
+    """Export, then profile: the workbook left out is read; a broken profile is the command's
+    message (exit 2), with no report."""
+    page = session.page
+    workbook = "outcomes-export.xlsx"
+    try:
+        page.set_input_files("#files", [])
+        page.set_input_files("#files", [exports / workbook])
+        assert session.text("#skipped") == (
+            f"{workbook} was left out: a workbook is read only through an import profile; "
+            "choose its profile."
+        )
+        assert session.text("#status") == "No record files to check."
+        session.use_profile(exports / XLSX_PROFILE)
+        text, json_text = _command([workbook], f"--profile={XLSX_PROFILE}", folder=exports)
+        assert session.text("#summary") == text.splitlines()[-1] == EXPORT_SUMMARY
+        assert session.rows() == _shown_rows(json_text)
+        assert page.is_hidden("#skipped")
+        assert session.download("#download-json")[1] == json_text.encode("utf-8")
+        for broken in BROKEN_PROFILES:
+            session.use_profile(exports / broken)
+            code, out, error = _cli(["validate", f"--profile={broken}", workbook], exports)
+            assert (code, out) == (2, "")
+            assert session.text("#failure") == error.strip()
+            assert session.text("#status") == (
+                "Nothing was checked (the command stops here with exit code 2): see the "
+                "message below."
+            )
+            for part in ("#summary", "#closing", "#downloads", "#issues-area"):
+                assert page.is_hidden(part), part
+    finally:
+        session.use_profile(None)
+    assert session.text("#status") == "No record files to check."
+
+
 def test_it_works_offline_once_loaded(session: Session) -> None:
     """With the network gone (the page's own server too), files are still checked."""
     session.context.set_offline(True)
@@ -759,15 +869,15 @@ def test_at_200_percent_zoom_nothing_needs_sideways_scrolling(session: Session) 
         assert widths[0] <= widths[1] == 640
         # Every control, and every cell of the issues (each issue a block of lines; a
         # blank line or column is left out).
-        selectors = ["#files", "#summary", "#download-json", "#code-filter", "#promise"]
-        selectors += ["#issues th button", "#issues td"]
+        selectors = ["#files", "#profile", "#summary", "#download-json", "#code-filter"]
+        selectors += ["#promise", "#issues th button", "#issues td"]
         boxes = [
             (selector, found.bounding_box())
             for selector in selectors
             for found in page.locator(selector).all()
             if found.is_visible()
         ]
-        assert len(boxes) == 5 + 7 + sum(len([c for c in row if c]) for row in session.rows())
+        assert len(boxes) == 6 + 7 + sum(len([c for c in row if c]) for row in session.rows())
         for selector, box in boxes:
             assert box is not None
             assert box["x"] >= 0

@@ -12,6 +12,8 @@ const state = {
   ready: false,
   endings: [],
   waiting: null, // files chosen before the checker was ready
+  chosen: null, // the files last chosen, checked again when an option or the profile changes
+  profile: null, // the import profile chosen (a File), or null
   id: 0,
   result: null,
   issues: [],
@@ -46,30 +48,42 @@ function hide(...ids) {
 
 // ---- choosing files -------------------------------------------------------------------
 
-function readable(name) {
+// Why a file is not checked, or null when it is. With a profile every file is an export,
+// read through it, as the command reads every file it is given with --profile.
+function leftOut(name) {
   const lower = name.toLowerCase();
-  return state.endings.some((ending) => lower.endsWith(ending));
+  if (state.profile) {
+    return name === state.profile.name
+      ? `${name} is the import profile: it is not checked as an export.`
+      : null;
+  }
+  if (state.endings.some((ending) => lower.endsWith(ending))) return null;
+  if (lower.endsWith(".xlsx")) {
+    return `${name} was left out: a workbook is read only through an import profile; choose its profile.`;
+  }
+  return `${name} was left out: only files ending ${state.endings.join(", ")} are read.`;
 }
 
 function choose(files) {
   if (files.length === 0) return;
+  state.chosen = files;
   if (!state.ready) {
     state.waiting = files;
     say(`The checker is still loading; ${plural(files.length, "file", "files")} will be checked as soon as it is ready.`);
     return;
   }
   hide("summary", "closing", "failure", "downloads", "issues-area");
-  const skipped = files.filter((file) => !readable(file.name));
-  const kept = files.filter((file) => readable(file.name));
+  const reasons = files.map((file) => leftOut(file.name)).filter((reason) => reason !== null);
+  const kept = files.filter((file) => leftOut(file.name) === null);
   const list = $("skipped");
   list.replaceChildren(
-    ...skipped.map((file) => {
+    ...reasons.map((reason) => {
       const item = document.createElement("li");
-      item.textContent = `${file.name} was left out: only files ending ${state.endings.join(", ")} are read.`;
+      item.textContent = reason;
       return item;
     }),
   );
-  list.hidden = skipped.length === 0;
+  list.hidden = reasons.length === 0;
   const names = kept.map((file) => file.name);
   const twice = names.find((name, index) => names.indexOf(name) !== index);
   if (twice !== undefined) {
@@ -77,17 +91,21 @@ function choose(files) {
     return;
   }
   if (kept.length === 0) {
-    say("No record files to check.");
+    say(state.profile ? "No exports to check." : "No record files to check.");
     return;
   }
   state.id += 1;
+  // Which check was started last (for tests and anything else that waits on the page).
+  document.body.dataset.started = String(state.id);
   state.files = kept;
-  say(`Checking ${plural(kept.length, "file", "files")}…`);
+  state.through = state.profile ? ` through the profile ${state.profile.name}` : "";
+  say(`Checking ${plural(kept.length, "file", "files")}${state.through}…`);
   showProgress("Starting", 0, 0);
   worker.postMessage({
     type: "check",
     id: state.id,
     files: kept,
+    profile: state.profile,
     options: { strict: $("strict").checked, quality: $("quality").checked },
   });
 }
@@ -99,12 +117,27 @@ function fail(text) {
   say(text);
 }
 
-$("files").addEventListener("change", (event) => choose(Array.from(event.target.files)));
-for (const id of ["strict", "quality"]) {
-  $(id).addEventListener("change", () => {
-    if (state.files && state.ready) choose(state.files);
-  });
+function again() {
+  if (state.chosen && state.ready) choose(state.chosen);
 }
+
+function useProfile(file) {
+  state.profile = file;
+  $("clear-profile").hidden = file === null;
+  if (file && state.ready && !state.chosen) {
+    say(`Now choose the exports to check through ${file.name}.`);
+  }
+  again();
+}
+
+$("files").addEventListener("change", (event) => choose(Array.from(event.target.files)));
+for (const id of ["strict", "quality"]) $(id).addEventListener("change", again);
+$("profile").addEventListener("change", (event) => useProfile(event.target.files[0] ?? null));
+$("clear-profile").addEventListener("click", () => {
+  $("profile").value = "";
+  $("profile").focus();
+  useProfile(null);
+});
 
 // Files dropped anywhere on the page are checked; the browser must not open them instead.
 document.addEventListener("dragover", (event) => {
@@ -219,7 +252,9 @@ function showResult(result) {
   // Which check's result is shown (for tests and anything else that waits on the page).
   document.body.dataset.checked = String(result.id);
   if (result.error !== undefined) {
+    // The command's message (a broken profile's problems one a line), and no report.
     fail(result.error.trim());
+    say("Nothing was checked (the command stops here with exit code 2): see the message below.");
     return;
   }
   const [first, ...rest] = result.summary.trimEnd().split("\n");
@@ -236,7 +271,7 @@ function showResult(result) {
   fillCodes();
   drawTable();
   $("issues-area").hidden = state.issues.length === 0;
-  say(`Checked ${plural(state.files.length, "file", "files")}: ${first}`);
+  say(`Checked ${plural(state.files.length, "file", "files")}${state.through}: ${first}`);
 }
 
 for (const th of $("issues").tHead.rows[0].cells) {
