@@ -838,6 +838,39 @@ def test_a_workbook_is_read_once_its_profile_is_chosen(session: Session, exports
     assert session.text("#status") == "No record files to check."
 
 
+def test_a_profile_corrected_and_chosen_again_is_read_again(
+    session: Session, tmp_path: Path
+) -> None:
+    """Browsers see no change in a file chosen twice: the control is emptied as its dialog
+    opens (a cancelled dialog shows the profile again, still in use)."""
+    page = session.page
+    export = tmp_path / "outcomes-export.csv"
+    shutil.copyfile(EXPORTS / export.name, export)
+    profile = tmp_path / "export.profile.yaml"
+    profile.write_text(BROKEN_PROFILES["rule.profile.yaml"], encoding="utf-8")
+    try:
+        session.use_profile(profile)
+        session.check([export])
+        _, _, error = _cli(["validate", f"--profile={profile.name}", export.name], tmp_path)
+        assert session.text("#failure") == error.strip() != ""
+        shutil.copyfile(EXPORTS / CSV_PROFILE, profile)  # corrected
+        with page.expect_file_chooser() as chooser:
+            page.click("#profile")
+        assert page.input_value("#profile") == ""
+        chooser.value.set_files(profile)
+        session.checks += 1
+        session.wait()
+        assert session.text("#summary") == EXPORT_SUMMARY
+        with page.expect_file_chooser():
+            page.click("#profile")
+        page.dispatch_event("#profile", "cancel")
+        assert page.input_value("#profile") == f"C:\\fakepath\\{profile.name}"
+        assert page.is_visible("#clear-profile")
+        assert session.started() == session.checks
+    finally:
+        session.use_profile(None)
+
+
 def test_it_works_offline_once_loaded(session: Session) -> None:
     """With the network gone (the page's own server too), files are still checked."""
     session.context.set_offline(True)

@@ -130,9 +130,36 @@ function useProfile(file) {
   again();
 }
 
+function showChosen(input, files) {
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+}
+
+// A file chosen again (corrected since, say) must be a new choice, but browsers see no
+// change in the same file chosen twice: a control is emptied as its dialog opens, and
+// shows its files again if the dialog is cancelled.
+function chooseAfresh(input, current) {
+  input.addEventListener("click", () => {
+    input.value = "";
+  });
+  input.addEventListener("cancel", () => showChosen(input, current()));
+}
+chooseAfresh($("files"), () => state.chosen ?? []);
+chooseAfresh($("profile"), () => (state.profile ? [state.profile] : []));
+
 $("files").addEventListener("change", (event) => choose(Array.from(event.target.files)));
 for (const id of ["strict", "quality"]) $(id).addEventListener("change", again);
-$("profile").addEventListener("change", (event) => useProfile(event.target.files[0] ?? null));
+$("profile").addEventListener("change", (event) => {
+  const file = event.target.files[0];
+  // Only "Stop using the profile" stops using it (a browser may report a cancelled dialog
+  // as a change to no file).
+  if (file) {
+    useProfile(file);
+  } else {
+    showChosen(event.target, state.profile ? [state.profile] : []);
+  }
+});
 $("clear-profile").addEventListener("click", () => {
   $("profile").value = "";
   $("profile").focus();
