@@ -227,3 +227,15 @@ def test_integers_as_orjson_reads_them() -> None:
     assert loads("-9223372036854775808") == -(2**63)
     assert type(loads("-9223372036854775809")) is float
     assert type(loads("-0")) is int
+
+
+def test_a_string_left_open_is_read_once() -> None:
+    """Escaped quotes in a string left open, then many brackets: read in one pass.
+
+    Were each quote a new start (as a pattern that must find the closing quote
+    makes it), this text of a million escaped quotes would take hours.
+    """
+    text = '{"x": "' + '\\"' * 1_000_000 + "[" * (MAX_DEPTH + 1)
+    with pytest.raises(StrictJSONError):
+        loads(text)
+    _agree(text[:10_000] + "[" * (MAX_DEPTH + 1))

@@ -38,8 +38,9 @@ _INT_DIGITS: Final = 19
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
 # A surrogate left in a decoded string: its escape had no pair.
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-# What the depth count must step over: strings, and the brackets themselves.
-_NESTING: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', re.DOTALL)
+# What the depth count must step over: strings (one left open runs to the end of the
+# text, so that no character is read twice), and the brackets themselves.
+_NESTING: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[{]|[\]}]', re.DOTALL)
 
 
 class StrictJSONError(ValueError):
