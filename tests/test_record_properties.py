@@ -247,6 +247,7 @@ def _line_clean_by_dict_path(line: bytes) -> bool:
     return len(results) == 1 and results[0].issues == ()
 
 
+@pytest.mark.compiled
 def test_line_check_agrees_on_the_corpus() -> None:
     """The JSON Lines fast path proves clean exactly the lines the full path finds clean."""
     checked = 0
@@ -262,6 +263,7 @@ def test_line_check_agrees_on_the_corpus() -> None:
     assert checked > 20
 
 
+@pytest.mark.compiled
 @given(st.one_of(records(), mutated_records()))
 @example({"record_id": "r", "framework": "adults", "framework_version": None})
 def test_line_check_agrees(data: object) -> None:
