@@ -654,7 +654,6 @@ _WORDED_APART = [
     "*a']\r\n- }",
     "\r\n|  {x: context",
     "|0012>!!set {no: }",
-    "|!!str : ",
 ]
 
 
@@ -673,3 +672,175 @@ def test_the_pure_parser_s_faults_are_put_in_libyaml_s_words(text: str) -> None:
     libyaml = [str(issue) for issue in _random_report(text, "libyaml").issues]
     assert [str(issue) for issue in _random_report(text, "pure-python").issues] == libyaml
     assert any(words in issue for issue in libyaml)
+
+
+# ---- where PyYAML's pure-Python parser read otherwise than libyaml ---------------------
+
+
+def _noted(notes: str) -> str:
+    """A valid record as a document, with notes written as given (lines kept as they are)."""
+    return _document(0) + "notes: " + notes + "\n"
+
+
+_OUTCOMES = "outcomes: [{outcome: seeing-people, what_matters: Friends}]"
+_TABS_LIBYAML_READS = {
+    "after-a-key": _document(0).replace("stage: ", "stage:\t"),
+    "inside-a-value": _noted("x\tb"),
+    "between-words": _noted("Helping in the\t garden"),
+    "before-a-line-break": _document(0).replace(
+        _OUTCOMES, "outcomes:\t\n  - outcome: seeing-people\n    what_matters: Friends"
+    ),
+    "in-a-flow-list": _document(0).replace("seeing-people, what", "seeing-people,\twhat"),
+    "before-a-comment": _document(0).replace("stage: assessment", "stage: assessment\t# c"),
+    "before-quotes": _document(0).replace("stage: assessment", 'stage:\t"assessment"'),
+    "at-the-end": _document(0).replace("stage: assessment", "stage: assessment\t"),
+    "in-a-continued-line": _noted("Helping\n \tin the garden"),
+    "in-a-flow-line": _document(0).replace("seeing-people, what", "seeing-people,\n\t what"),
+    "after-a-block-indicator": _noted("|\t# c\n  Helping\tin the garden"),
+}
+
+
+@pytest.mark.compiled
+@pytest.mark.parametrize("text", _TABS_LIBYAML_READS.values(), ids=_TABS_LIBYAML_READS.keys())
+def test_a_tab_where_libyaml_allows_one_is_read_by_both_parsers(text: str) -> None:
+    """libyaml reads a tab between tokens (not at a line's start or after '-', '?' or a
+    complex ':') and inside plain values; the pure-Python parser refused every tab, so
+    the record was lost and the exit code differed. Now both read the record, valid."""
+    for name in LOADERS:
+        report = _random_report(text, name)
+        assert (_rows(report), _summary(report)) == ([], (1, 1, [(1, True)])), name
+
+
+def _same_report(text: str) -> list[str]:
+    """The issues of a text read with libyaml, after checking the pure parser's are the same."""
+    with_c = _random_report(text, "libyaml")
+    pure = _random_report(text, "pure-python")
+    assert [str(issue) for issue in pure.issues] == [str(issue) for issue in with_c.issues]
+    assert _summary(pure) == _summary(with_c)
+    return [f"{issue.line}:{issue.column}: {issue.message}" for issue in with_c.issues]
+
+
+_PLACED = "the rest of the file was not read"
+_NOT_A_START = (
+    "not valid YAML: while scanning for the next token; found character that cannot start any token"
+)
+_PLAIN_TAB = (
+    "not valid YAML: while scanning a plain scalar; found a tab character that violates indentation"
+)
+_BLOCK_TAB = (
+    "not valid YAML: while scanning a block scalar; "
+    "found a tab character where an indentation space is expected"
+)
+_BAD_ESCAPE = (
+    "not valid YAML: while parsing a quoted scalar; found invalid Unicode character escape code"
+)
+_NOT_HEX = "not valid YAML: while parsing a quoted scalar; did not find expected hexdecimal number"
+_NOT_A_COMMENT = (
+    "not valid YAML: while scanning a block scalar; did not find expected comment or line break"
+)
+
+
+@pytest.mark.compiled
+@pytest.mark.parametrize(
+    ("text", "issues"),
+    [
+        pytest.param(
+            "\t" + _document(0),
+            [f"1:1: {_NOT_A_START}"],
+            id="at-a-line-start",
+        ),
+        pytest.param(
+            "- \t" + _document(0),
+            [f"1:3: {_NOT_A_START}"],
+            id="after-a-dash",
+        ),
+        pytest.param(
+            _noted("Helping\n\tin the garden"),
+            [f"8:1: {_PLAIN_TAB}"],
+            id="left-of-a-value-s-indentation",
+        ),
+        pytest.param(
+            _noted("|\n  Helping\n\tin the garden"),
+            [f"9:1: {_BLOCK_TAB}"],
+            id="left-of-a-block-s-indentation",
+        ),
+        pytest.param(
+            _noted("|\n\tHelping"),
+            [f"8:1: {_BLOCK_TAB}"],
+            id="as-a-block-s-indentation",
+        ),
+        pytest.param(
+            _noted('"\\ud800"'),
+            [f"7:11: {_BAD_ESCAPE}"],
+            id="a-surrogate",
+        ),
+        pytest.param(
+            _noted('"\\udc00x"'),
+            [f"7:11: {_BAD_ESCAPE}"],
+            id="a-low-surrogate",
+        ),
+        pytest.param(
+            _noted('"x\\ud83d\\ude00"'),
+            [f"7:12: {_BAD_ESCAPE}"],
+            id="a-surrogate-pair",
+        ),
+        pytest.param(
+            _noted('"\\U0000d800"'),
+            [f"7:11: {_BAD_ESCAPE}"],
+            id="a-long-surrogate",
+        ),
+        pytest.param(
+            _noted('"\\U00110000"'),
+            [f"7:11: {_BAD_ESCAPE}"],
+            id="past-the-last-character",
+        ),
+        pytest.param(
+            _noted('"\\u12x4"'),
+            [f"7:11: {_NOT_HEX}"],
+            id="not-hexadecimal",
+        ),
+        pytest.param(
+            _noted('"\\q"'),
+            ["7:9: not valid YAML: while parsing a quoted scalar; found unknown escape character"],
+            id="an-unknown-escape",
+        ),
+        *(
+            pytest.param(
+                f"%YAML {version}\n---\n" + _document(0),
+                ["1:1: not valid YAML: found incompatible YAML document"],
+                id=f"yaml-{version}",
+            )
+            for version in ("1.3", "1.0", "1.9", "1.10", "2.0")
+        ),
+        pytest.param(
+            "%YAML 1.1\n%YAML 1.2\n---\n" + _document(0),
+            ["2:1: not valid YAML: found duplicate %YAML directive"],
+            id="two-yaml-directives",
+        ),
+        pytest.param(
+            "%TAG !a! tag:a,2026:\n%TAG !a! tag:b,2026:\n---\n" + _document(0),
+            ["2:1: not valid YAML: found duplicate %TAG directive"],
+            id="two-tag-directives",
+        ),
+        pytest.param(
+            _noted("|x"),
+            [f"7:9: {_NOT_A_COMMENT}"],
+            id="text-after-a-block-indicator",
+        ),
+    ],
+)  # fmt: skip
+def test_faults_libyaml_refuses_are_refused_alike_by_the_pure_parser(
+    text: str, issues: list[str]
+) -> None:
+    """A tab at the start of a line, after '-' or left of the indentation; a surrogate
+    escape (the pure parser made a lone surrogate, and writing the data out failed); a
+    YAML version other than 1.1 or 1.2: libyaml refuses them, and now so does the pure
+    parser, in the same words at the same place."""
+    assert _same_report(text) == [f"{issue}; {_PLACED}" for issue in issues]
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_yaml_1_1_and_1_2_are_read(version: str) -> None:
+    """The versions libyaml reads, read with the parser in use."""
+    report = _random_report(f"%YAML {version}\n---\n" + _document(0), "pure-python")
+    assert (_rows(report), _summary(report)) == ([], (1, 1, [(1, True)]))

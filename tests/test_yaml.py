@@ -198,3 +198,27 @@ def test_unquoted_types_are_named() -> None:
         error = _error(name)
         assert isinstance(error, InvalidFrameworkError)
         assert kind in error.problems[0].message
+
+
+@pytest.mark.usefixtures("loader")
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("'it''s \"here\" \\ now'", 'it\'s "here" \\ now'),
+        ('"it\'s\\there \\"now\\""', 'it\'s\there "now"'),
+        ('"\\x41\\u00e9\\U0001F600"', "A\u00e9\U0001f600"),
+        ('"one \\\n  two"', "one two"),
+        ("Helping\tin the\t garden\t", "Helping\tin the\t garden"),
+        ("one\u2028  two", "one\u2028two"),
+        ("|-\n  Helping\n\n  out", "Helping\n\nout"),
+        ("|2\t# kept\n   indented", " indented\n"),
+        ("|2-\n   indented\n", " indented"),
+    ],
+)
+def test_scalars_read_the_same_with_either_parser(tmp_path: Path, written: str, read: str) -> None:
+    """Quoted, escaped, tabbed and block scalars make the same text with either parser
+    (the pure-Python one reads them with methods of its own, as libyaml does)."""
+    text = MINIMAL.read_text(encoding="utf-8").replace("A local test framework", written)
+    path = tmp_path / "f.yaml"
+    path.write_text(text + "\n\n...\n", encoding="utf-8")
+    assert load_framework(path).title == read

@@ -23,6 +23,7 @@ construct objects, so that:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Final, Protocol, cast
 
@@ -366,11 +367,6 @@ _LIBYAML_WORDS: Final = tuple(
             r"expected indentation indicator in the range 1-9, but found 0",
             "found an indentation indicator equal to 0",
         ),
-        (
-            None,
-            r"expected chomping or indentation indicators, but found .*",
-            "did not find expected comment or line break",
-        ),
     )
 )
 
@@ -401,6 +397,252 @@ def _syntax_error(err: yaml.YAMLError, source: str, where: _Where) -> InputError
     # (a ReaderError is for characters _clean already took out); a safety net.
     problem = f"is not valid YAML: {_scrub(str(err))}"  # pragma: no cover
     return YAMLSyntaxError(source=source, problem=problem)  # pragma: no cover
+
+
+_BREAKS: Final = "\r\n\x85\u2028\u2029"
+_BLANK_OR_END: Final = "\0 \t" + _BREAKS
+_SURROGATES: Final = range(0xD800, 0xE000)
+
+
+class _PureLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python loader, made to read what libyaml reads as libyaml does.
+
+    PyYAML refuses every tab outside quotes, accepts surrogate escapes and any
+    ``%YAML 1.x``; libyaml (``scanner.c``, ``parser.c``) does not. Each method
+    below is PyYAML's own with only the changes marked, after libyaml's rules.
+    """
+
+    def _line_break(self) -> str:
+        return cast("str", self.scan_line_break())  # type: ignore[no-untyped-call]
+
+    def scan_to_next_token(self) -> None:
+        # (PyYAML's skips a byte order mark first: this reader hands it none.)
+        found = False
+        while not found:
+            # libyaml: "Tabs are allowed in the flow context, and in the block
+            # context but not at the beginning of the line or after '-', '?', or
+            # ':' (complex value)", that is where no simple key may start.
+            while self.peek() == " " or (
+                self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)
+            ):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0" + _BREAKS:
+                    self.forward()
+            if self._line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                found = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: yaml.Mark) -> list[str] | None:
+        chunks: list[str] = []
+        length = 0
+        # libyaml: blanks in a plain scalar are spaces and tabs alike.
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        if self.peek() in _BREAKS:
+            line_break = self._line_break()
+            self.allow_simple_key = True
+            if self.prefix(3) in ("---", "...") and self.peek(3) in _BLANK_OR_END:
+                return None
+            breaks: list[str] = []
+            while self.peek() in " \t" + _BREAKS:
+                if self.peek() == " ":
+                    self.forward()
+                elif self.peek() == "\t":
+                    # libyaml: a tab among the leading blanks of a line, left of
+                    # the indentation, is an error ("Check for tab characters
+                    # that abuse indentation").
+                    if self.column < indent:
+                        raise yaml.scanner.ScannerError(
+                            "while scanning a plain scalar",
+                            start_mark,
+                            "found a tab character that violates indentation",
+                            self.get_mark(),
+                        )
+                    self.forward()
+                else:
+                    breaks.append(self._line_break())
+                    if self.prefix(3) in ("---", "...") and self.peek(3) in _BLANK_OR_END:
+                        return None
+            if line_break != "\n":
+                chunks.append(line_break)
+            elif not breaks:
+                chunks.append(" ")
+            chunks.extend(breaks)
+        elif whitespaces:
+            chunks.append(whitespaces)
+        return chunks
+
+    def scan_flow_scalar_non_spaces(  # noqa: PLR0912 (PyYAML's own, one case added)
+        self,
+        double: bool,  # noqa: FBT001 (PyYAML's signature)
+        start_mark: yaml.Mark,
+    ) -> list[str]:
+        chunks: list[str] = []
+        while True:
+            length = 0
+            while self.peek(length) not in "'\"\\\0 \t" + _BREAKS:
+                length += 1
+            if length:
+                chunks.append(self.prefix(length))
+                self.forward(length)
+            ch = self.peek()
+            if not double and ch == "'" and self.peek(1) == "'":
+                chunks.append("'")
+                self.forward(2)
+            elif (double and ch == "'") or (not double and ch in '"\\'):
+                chunks.append(ch)
+                self.forward()
+            elif double and ch == "\\":
+                escape = self.get_mark()
+                self.forward()
+                ch = self.peek()
+                if ch in self.ESCAPE_REPLACEMENTS:
+                    chunks.append(self.ESCAPE_REPLACEMENTS[ch])
+                    self.forward()
+                elif ch in self.ESCAPE_CODES:
+                    length = self.ESCAPE_CODES[ch]
+                    self.forward()
+                    # libyaml's words and marks (at the first digit); libyaml also
+                    # refuses a surrogate (even one of a valid pair) or a code past
+                    # U+10FFFF, where PyYAML makes a lone surrogate or crashes.
+                    if any(self.peek(k) not in "0123456789ABCDEFabcdef" for k in range(length)):
+                        raise _quoted_error(
+                            start_mark, "did not find expected hexdecimal number", self.get_mark()
+                        )
+                    code = int(self.prefix(length), 16)
+                    if code in _SURROGATES or code > sys.maxunicode:
+                        raise _quoted_error(
+                            start_mark,
+                            "found invalid Unicode character escape code",
+                            self.get_mark(),
+                        )
+                    chunks.append(chr(code))
+                    self.forward(length)
+                elif ch in _BREAKS:
+                    self._line_break()
+                    chunks.extend(self.scan_flow_scalar_breaks(double, start_mark))
+                else:
+                    # libyaml's words, and its mark: the backslash.
+                    raise _quoted_error(start_mark, "found unknown escape character", escape)
+            else:
+                return chunks
+
+    def scan_block_scalar(self, style: str) -> yaml.ScalarToken:
+        self.block_start = self.get_mark()  # for a tab in its indentation (below)
+        return super().scan_block_scalar(style)
+
+    def scan_block_scalar_indicators(self, start_mark: yaml.Mark) -> tuple[bool | None, int | None]:
+        # PyYAML's, without its last check: libyaml lets blanks (tabs too) or a
+        # comment follow the indicators at once; anything else there is refused
+        # as the rest of the line is (scan_block_scalar_ignored_line, below).
+        chomping: bool | None = None
+        increment: int | None = None
+        for _ in range(2):  # a chomping and an indentation indicator, in either order
+            ch = self.peek()
+            if chomping is None and ch in "+-":
+                chomping = ch == "+"
+            elif increment is None and ch in "0123456789":
+                if ch == "0":
+                    raise yaml.scanner.ScannerError(
+                        "while scanning a block scalar",
+                        start_mark,
+                        "expected indentation indicator in the range 1-9, but found 0",
+                        self.get_mark(),
+                    )
+                increment = int(ch)
+            else:
+                break
+            self.forward()
+        return chomping, increment
+
+    def scan_block_scalar_ignored_line(self, start_mark: yaml.Mark) -> None:
+        # libyaml: blanks (spaces and tabs) may stand before the comment.
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0" + _BREAKS:
+                self.forward()
+        if self.peek() not in "\0" + _BREAKS:
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected a comment or a line break, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        self._line_break()
+
+    def scan_block_scalar_indentation(self) -> tuple[list[str], int, yaml.Mark]:
+        found = super().scan_block_scalar_indentation()
+        self.refuse_indenting_tab(indented=False)
+        return cast("tuple[list[str], int, yaml.Mark]", found)
+
+    def scan_block_scalar_breaks(self, indent: int) -> tuple[list[str], yaml.Mark]:
+        chunks: list[str] = []
+        end_mark = self.get_mark()
+        while self.column < indent and self.peek() == " ":
+            self.forward()
+        self.refuse_indenting_tab(indented=self.column >= indent)
+        while self.peek() in _BREAKS:
+            chunks.append(self._line_break())
+            end_mark = self.get_mark()
+            while self.column < indent and self.peek() == " ":
+                self.forward()
+            self.refuse_indenting_tab(indented=self.column >= indent)
+        return chunks, end_mark
+
+    def refuse_indenting_tab(self, *, indented: bool) -> None:
+        """Refuse a tab before a block scalar's line is indented, as libyaml does.
+
+        libyaml: "Check for a tab character messing the indentation", once a
+        line's spaces are read, while the indentation is not known yet or not
+        reached (``indented`` false).
+        """
+        if not indented and self.peek() == "\t":
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                self.block_start,
+                "found a tab character where an indentation space is expected",
+                self.get_mark(),
+            )
+
+    def process_directives(self) -> tuple[tuple[int, int] | None, dict[str, str] | None]:
+        self.yaml_version = None
+        self.tag_handles = {}
+        while self.check_token(yaml.DirectiveToken):
+            token = self.get_token()  # type: ignore[no-untyped-call]
+            if token.name == "YAML":
+                if self.yaml_version is not None:
+                    raise yaml.parser.ParserError(
+                        None, None, "found duplicate %YAML directive", token.start_mark
+                    )
+                # libyaml reads YAML 1.1 and 1.2 only, and says no more.
+                if token.value not in ((1, 1), (1, 2)):
+                    raise yaml.parser.ParserError(
+                        None, None, "found incompatible YAML document", token.start_mark
+                    )
+                self.yaml_version = token.value
+            elif token.name == "TAG":
+                handle, prefix = token.value
+                if handle in self.tag_handles:
+                    raise yaml.parser.ParserError(
+                        None, None, "found duplicate %TAG directive", token.start_mark
+                    )
+                self.tag_handles[handle] = prefix
+        value = self.yaml_version, (self.tag_handles.copy() if self.tag_handles else None)
+        for key in self.DEFAULT_TAGS:
+            if key not in self.tag_handles:
+                self.tag_handles[key] = self.DEFAULT_TAGS[key]
+        return value
+
+
+def _quoted_error(start_mark: yaml.Mark, problem: str, mark: yaml.Mark) -> yaml.MarkedYAMLError:
+    """Return a fault in a double-quoted scalar, in libyaml's words."""
+    return yaml.scanner.ScannerError("while parsing a quoted scalar", start_mark, problem, mark)
 
 
 class _TagMismatch(Exception):  # noqa: N818 (control flow, never leaves this module)
@@ -729,8 +971,8 @@ class _Stream:
         return mark is not None and mark.index + self.offset > self.cut
 
     def documents(self) -> Iterator[YAMLDocument | InputError]:
-        loader: yaml.SafeLoader | yaml.CSafeLoader = (
-            yaml.SafeLoader(self.parsed) if self.pure else yaml.CSafeLoader(self.parsed)
+        loader: _PureLoader | yaml.CSafeLoader = (
+            _PureLoader(self.parsed) if self.pure else yaml.CSafeLoader(self.parsed)
         )
         builder: _Builder | None = None
         try:
@@ -784,12 +1026,12 @@ class _Stream:
         self.resume = end.end_mark
         return builder.document()
 
-    def restart(self) -> yaml.SafeLoader:
+    def restart(self) -> _PureLoader:
         """Return a pure-Python loader that starts where the current document does."""
         mark = self.resume
         start, column = (mark.index + self.offset, mark.column) if mark is not None else (0, 0)
         # Spaces in place of the line up to the start keep the columns as they were.
-        loader = yaml.SafeLoader(" " * column + self.parsed[start:])
+        loader = _PureLoader(" " * column + self.parsed[start:])
         self.offset = start - column
         self.where = self.where.moved(self.offset)
         self.pure = True
