@@ -174,6 +174,7 @@ class Journeys(Tally):
     """
 
     _plural: ClassVar[str] = "journeys"
+    _dated: ClassVar[bool] = True  # a journey runs from a date to a date
     _journeys: dict[_Triple, _Journey] = field(factory=dict, init=False, alias="_journeys")
 
     def __attrs_post_init__(self) -> None:

@@ -8,6 +8,7 @@ as a dict (any reader) or as the JSON Lines fast path's decoded record.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
@@ -19,6 +20,9 @@ from personal_outcomes.validation import RecordResult
 
 #: One mention of an outcome in a record: (outcome id, status, perspective).
 Mention = tuple[str, str | None, str | None]
+#: What an included record gives a tally, as plain values (the arguments of
+#: ``Tally._take``): framework, person, stage, date, context, mentions.
+Plain = tuple[str, str, str, object, Mapping[str, object] | None, list[Mention]]
 
 
 @frozen(kw_only=True, eq=False)
@@ -26,6 +30,8 @@ class Tally:
     """Records seen, included and excluded by code; subclasses count what they hold."""
 
     _plural: ClassVar[str] = "tallies"
+    #: Whether :meth:`_take` reads a record's date whatever the grouping.
+    _dated: ClassVar[bool] = False
     #: How outcomes are grouped.
     grouping: Grouping = field(factory=Grouping)
     #: Records seen (a fault of a file itself is no record).
@@ -34,6 +40,17 @@ class Tally:
     included: int = field(default=0, init=False)
     #: For each error code, how many excluded records have it.
     excluded_by_code: dict[str, int] = field(factory=dict, init=False)
+    #: Whether :meth:`_take` reads a record's context, date and perspectives.
+    _reads: tuple[bool, bool, bool] = field(init=False, repr=False, alias="_reads")
+
+    @_reads.default
+    def _reads_of_grouping(self) -> tuple[bool, bool, bool]:
+        fields = self.grouping.fields
+        return (
+            any(name.startswith("context.") for name in fields),
+            self._dated or "period" in fields,
+            "perspective" in fields,
+        )
 
     @property
     def excluded(self) -> int:
@@ -72,41 +89,78 @@ class Tally:
         """
         object.__setattr__(self, "records", self.records + 1)
         object.__setattr__(self, "included", self.included + 1)
-        if isinstance(record, dict) or not hasattr(record, "outcomes"):
-            self._take_dict(record)  # type: ignore[arg-type]  # a dict, or another mapping
-            return
-        # A decoded struct: absent fields are a marker that is not text (msgspec.UNSET).
-        proven: Any = record
-        context = proven.context
+        framework, person, stage, recorded_on, context, mentions = self._plain(record)
         self._take(
-            proven.framework,
-            proven.person_id,
-            proven.stage,
-            recorded_on=proven.recorded_on,
-            context=context if type(context) is dict else None,
-            mentions=[
-                (
-                    outcome.outcome,
-                    status if type(status := outcome.status) is str else None,
-                    seen if type(seen := outcome.perspective) is str else None,
-                )
-                for outcome in proven.outcomes
-            ],
+            framework, person, stage, recorded_on=recorded_on, context=context, mentions=mentions
         )
 
     def _take_dict(self, data: Mapping[str, object]) -> None:
-        context = data.get("context")
-        outcomes: list[Mapping[str, object]] = data["outcomes"]  # type: ignore[assignment]
+        framework, person, stage, recorded_on, context, mentions = self._plain(data)
         self._take(
-            data["framework"],  # type: ignore[arg-type]
-            data["person_id"],  # type: ignore[arg-type]
-            data["stage"],  # type: ignore[arg-type]
-            recorded_on=data["recorded_on"],
-            context=context if isinstance(context, Mapping) else None,
-            mentions=[
-                (outcome["outcome"], outcome.get("status"), outcome.get("perspective"))  # type: ignore[misc]
+            framework, person, stage, recorded_on=recorded_on, context=context, mentions=mentions
+        )
+
+    def _plain(self, record: object) -> Plain:
+        """Return what an included record gives this tally: the plain values _take takes.
+
+        ``record`` is as :meth:`add_clean` takes it. What :meth:`_take` will not read
+        with this grouping is None: the context unless grouping by a context field, the
+        date unless by period (journeys always read it), the perspectives unless by
+        perspective. A decoded record's date becomes its text (``YYYY-MM-DD``, as it
+        counts), and the names that recur in such records (framework, outcome ids,
+        levels) are interned: the values of a slice of input that a worker sends back
+        share them, and pickle small.
+        """
+        context_read, date_read, perspective_read = self._reads
+        if isinstance(record, dict) or not hasattr(record, "outcomes"):
+            data: Mapping[str, Any] = record  # type: ignore[assignment]  # another mapping
+            context = data.get("context") if context_read else None
+            return (
+                data["framework"],
+                data["person_id"],
+                data["stage"],
+                data["recorded_on"] if date_read else None,
+                context if isinstance(context, Mapping) else None,
+                [
+                    (
+                        outcome["outcome"],
+                        outcome.get("status"),
+                        outcome.get("perspective") if perspective_read else None,
+                    )
+                    for outcome in data["outcomes"]
+                ],
+            )
+        # A decoded struct: absent fields are a marker that is not text (msgspec.UNSET).
+        proven: Any = record
+        intern = sys.intern
+        context = proven.context if context_read else None
+        outcomes = proven.outcomes
+        mentions: list[Mention]
+        if perspective_read:
+            mentions = [
+                (
+                    intern(outcome.outcome),
+                    intern(status) if type(status := outcome.status) is str else None,
+                    seen if type(seen := outcome.perspective) is str else None,
+                )
                 for outcome in outcomes
-            ],
+            ]
+        else:
+            mentions = [
+                (
+                    intern(outcome.outcome),
+                    intern(status) if type(status := outcome.status) is str else None,
+                    None,
+                )
+                for outcome in outcomes
+            ]
+        return (
+            intern(proven.framework),
+            proven.person_id,
+            proven.stage,
+            proven.recorded_on.isoformat() if date_read else None,
+            context if type(context) is dict else None,
+            mentions,
         )
 
     def _take(
