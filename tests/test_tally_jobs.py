@@ -1,10 +1,10 @@
 """summarise and journeys on the fast path and with --jobs: the same counts as the API.
 
 The commands count clean JSON Lines records from the fast path's decoded records, never
-built as dicts, and with ``--jobs`` each worker counts its chunks; the API counts every
-record's dict. These tests hold the three to the same answer, on random mixes of clean
-records, records with warnings, records with errors and duplicated ids, cut into chunks
-anywhere.
+built as dicts, and with ``--jobs`` each worker sends back what its chunk's records give
+the counts, counted once the duplicates are known; the API counts every record's dict.
+These tests hold the three to the same answer, on random mixes of clean records, records
+with warnings, records with errors and duplicated ids, cut into chunks anywhere.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def test_duplicates_in_other_chunks_with_threads(tmp_path: Path) -> None:
 def test_worker_processes_send_their_counts_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Real worker processes: a summary and journeys travel back whole (pickled)."""
+    """Real worker processes: what each record gives the counts travels back (pickled)."""
     monkeypatch.setattr(_parallel, "CHUNK_BYTES", 300)
     monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(_tallies, "usable_cores", lambda: 2)
@@ -191,3 +191,113 @@ def test_clean_records_of_any_mapping_are_counted_as_dicts_are() -> None:
         assert [c.to_dict(VALIDATOR.registry) for c in counted] == [first] * 3
         (row, *_) = counted[0].rows(VALIDATOR.registry)
         assert (row.mentions, dict(row.levels)["met"]) == (1, 1)
+
+
+# ---- duplicates in every order: each chunk read once ------------------------------------
+
+SEEING = {"outcome": "seeing-people", "what_matters": "My pals"}
+UNKNOWN = [{"outcome": "no-such", "what_matters": "x"}]
+
+
+def _review(record_id: str, day: str, status: str | None, **changes: Any) -> dict[str, Any]:
+    mention = SEEING if status is None else {**SEEING, "status": status}
+    return record(
+        record_id=record_id, stage="review", recorded_on=day, outcomes=[mention], **changes
+    )
+
+
+#: Each record's id, and what it is. With one record a chunk, every duplicate is in a
+#: later chunk than its id's first use; with larger chunks, some are in the same chunk.
+ORDERS = [
+    record(record_id="r-1", context={"team": "north"}),  # p-1's start (in north)
+    record(record_id="r-2", person_id="p-2", outcomes=UNKNOWN),  # first use: with errors
+    _review("r-3", "2026-05-01", None, person_id="p-5"),  # first use: a warning only
+    # A duplicate of r-1: were it counted, p-1's earliest start, in south.
+    record(record_id="r-1", recorded_on="2026-02-15", context={"team": "south"}),
+    record(record_id="r-2", person_id="p-3"),  # its first use had errors: still a duplicate
+    _review("r-3", "2026-04-01", "not-met"),  # a duplicate, read first of p-1's tied reviews
+    _review("r-5", "2026-04-01", "met"),  # p-1's next review: met
+    _review("r-5", "2026-03-20", "partly-met", notes=""),  # a duplicate with an error too
+    _review("r-1", "2026-03-10", None, person_id="p-6"),  # a duplicate with a warning
+    record(record_id="r-6", person_id="p-2", context={"team": "north"}),
+]
+#: A second file: a duplicate of the first file's last id, and a new id.
+SECOND = [record(record_id="r-6", person_id="p-7"), record(record_id="r-7", person_id="p-8")]
+ORDER_COUNTS = {
+    "records": 12,
+    "included": 5,
+    "excluded": {
+        "total": 7,
+        "by_code": {"duplicate-record-id": 6, "schema": 1, "unknown-outcome": 1},
+    },
+}
+
+
+def _two_files(folder: Path) -> list[str]:
+    first, second = folder / "a.jsonl", folder / "b.jsonl"
+    first.write_text("".join(json.dumps(item) + "\n" for item in ORDERS), encoding="utf-8")
+    second.write_text("".join(json.dumps(item) + "\n" for item in SECOND), encoding="utf-8")
+    return [str(first), str(second)]
+
+
+ORDER_RUNS = [
+    ("summarise", "json", ()),
+    ("summarise", "table", ("--by", "context.team", "--by", "period")),
+    ("summarise", "csv", ("--by", "perspective", "--by", "stage")),
+    ("journeys", "json", ("--by", "context.team")),
+    ("journeys", "table", ("--by", "period")),
+]
+
+
+@pytest.mark.usefixtures("threads")
+@pytest.mark.parametrize("chunk", [1, 300, 700, 1_000_000])
+def test_duplicates_in_every_order_count_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Duplicates in later chunks, in the same chunk, of another file: one process's bytes."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", chunk)
+    paths = _two_files(tmp_path)
+    for command, output, by in ORDER_RUNS:
+        options = (TODAY_ARG, "--format", output, *by, *paths)
+        one = cli(command, *options)
+        assert one[0] == 0, one[2]
+        assert cli(command, "--jobs", "2", *options) == one, (command, output, chunk)
+        if output == "json":
+            found = json.loads(one[1])
+            assert {key: found[key] for key in ORDER_COUNTS} == ORDER_COUNTS
+
+
+def test_a_duplicate_read_first_of_tied_records_leaves_the_next_one(tmp_path: Path) -> None:
+    """p-1's start is r-1's (north), and its next review the second of the tied ones (met)."""
+    paths = _two_files(tmp_path)
+    code, out, err = cli("journeys", TODAY_ARG, "--format", "json", "--by", "context.team", *paths)
+    assert (code, err) == (0, "")
+    rows = {(row["group"]["context.team"], row["outcome"]): row for row in json.loads(out)["rows"]}
+    north = rows[("north", "seeing-people")]
+    assert (north["starts"], north["levels"]["met"], north["no_review"]) == (2, 1, 1)
+    assert north["median_days"] == 31
+    assert ("south", "seeing-people") not in rows
+
+
+@pytest.mark.usefixtures("threads")
+def test_each_chunk_is_read_once_however_many_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No chunk is read again to leave its duplicates out: one read a chunk, no more."""
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 1)  # a record a chunk
+    read: list[tuple[str, int]] = []
+    read_chunk = _parallel.read_chunk
+
+    def counted(task: tuple[str, str, int, int], *args: Any, **kwargs: Any) -> _parallel.Chunk:
+        read.append((task[1], task[2]))
+        return read_chunk(task, *args, **kwargs)
+
+    monkeypatch.setattr(_parallel, "read_chunk", counted)
+    paths = _two_files(tmp_path)
+    chunks = len(ORDERS) + len(SECOND)
+    for command in ("summarise", "journeys"):
+        read.clear()
+        code, _, err = cli(command, TODAY_ARG, "--jobs", "2", *paths)
+        assert (code, err) == (0, "")
+        assert len(read) == chunks
+        assert len(set(read)) == chunks

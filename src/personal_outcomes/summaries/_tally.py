@@ -4,13 +4,18 @@ A tally takes checked records one at a time. A record with errors is excluded an
 counted by each of its error codes; any other record is included, and what it
 holds goes to the subclass as plain values (:meth:`Tally._take`), whether it came
 as a dict (any reader) or as the JSON Lines fast path's decoded record.
+
+Those plain values also travel: a ``--jobs`` or Dask worker cannot know which of
+its records the run will find to be duplicates, so it sends back each included
+record's values (:meth:`Tally._plain`), and the run counts them in order once it
+knows (:meth:`Tally._add_plain`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Self
+from collections.abc import Container, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Self, cast
 
 from attrs import field, frozen
 
@@ -162,6 +167,31 @@ class Tally:
             context if type(context) is dict else None,
             mentions,
         )
+
+    def _add_plain(self, plains: Sequence[object], skip: Container[int]) -> None:
+        """Count the included records of a slice of input from their plain values, in order.
+
+        ``plains`` holds an item for each record of the slice, numbered from 0: its
+        plain values (:meth:`_plain`), or None if it has errors of its own. Those
+        numbered in ``skip`` (duplicates, say, counted from their results) are passed over.
+        """
+        take = self._take
+        counted = 0
+        for number, plain in enumerate(cast("Sequence[Plain | None]", plains)):
+            if plain is None or number in skip:
+                continue
+            framework, person, stage, recorded_on, context, mentions = plain
+            take(
+                framework,
+                person,
+                stage,
+                recorded_on=recorded_on,
+                context=context,
+                mentions=mentions,
+            )
+            counted += 1
+        object.__setattr__(self, "records", self.records + counted)
+        object.__setattr__(self, "included", self.included + counted)
 
     def _take(
         self,

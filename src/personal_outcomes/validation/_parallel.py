@@ -7,11 +7,13 @@ can keep) and the results of records that have issues. The parent puts the
 chunks back in order, renumbers records and lines, and finds duplicate ids.
 Other formats, and standard input, are checked in the parent process.
 
-With a tally (``summarise``, ``journeys``), each worker also counts its chunk's
-records into a tally of its own and sends that back; the parent adds the chunks'
-tallies in order. A record whose id the parent finds is a duplicate must be
-excluded, which its worker could not know: the parent has that chunk counted
-again with those records excluded (duplicates are rare; a chunk is 4 MiB).
+With a tally (``summarise``, ``journeys``), each worker also sends back what each
+of its chunk's records gives the tally, as plain values: a record whose id the
+parent finds is a duplicate must be excluded, which its worker could not know, and
+a tally cannot take a record back out (it keeps distinct persons, earliest dates).
+The parent finds the chunk's duplicates, then counts its records in order: those
+with errors (duplicates too) from their results, the others from their values.
+Every chunk is read once, however many duplicates the input holds.
 
 The Dask executor (``--dask``, :mod:`._dask`) shares the chunks, their checking and
 their merging (:func:`read_chunk`, :func:`merge_chunk`) with this one.
@@ -20,16 +22,16 @@ their merging (:func:`read_chunk`, :func:`merge_chunk`) with this one.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+import typing
+from collections.abc import Container, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Protocol, Self
 
-from personal_outcomes._codes import DUPLICATE_RECORD_ID, IssueCode, Severity
+from personal_outcomes._codes import IssueCode, Severity
 from personal_outcomes._formats import read_jsonl
 from personal_outcomes.validation._results import Issue, RecordResult
 from personal_outcomes.validation._run import (
@@ -69,6 +71,15 @@ class Accumulator(Protocol):
     def __iadd__(self, other: Self) -> Self:
         """Add the counts of a slice of input read after this one's."""
 
+    def _plain(self, record: object) -> object:
+        """Return what an included record gives the accumulator, as values that pickle."""
+
+    def _add_plain(self, plains: Sequence[object], skip: Container[int]) -> None:
+        """Count a slice's included records from their values (None: a record with errors).
+
+        In order; the records numbered (from 0) in ``skip`` are passed over.
+        """
+
 
 def _start_worker(settings: tuple[object, ...]) -> None:
     global _worker  # noqa: PLW0603 (one validator per worker process)
@@ -87,8 +98,9 @@ _IssueRow = tuple[int | None, int | None, str | None, str, IssueCode, Severity, 
 #: A record with issues: (number in the chunk, line, record_id, spoiled, issues).
 _ResultRow = tuple[int, int | None, str | None, bool, list[_IssueRow]]
 #: A checked chunk: (lines, records, record ids, their places, records with issues,
-#: whether the reader stopped before the chunk's end).
-Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool]
+#: whether the reader stopped before the chunk's end, and with a tally what each record
+#: gives it: its plain values, None for a record with errors).
+Chunk = tuple[int, int, list[str], list[int], list[_ResultRow], bool, list[object] | None]
 #: Bytes read at a time while looking for a line end or counting lines.
 _PIECE: Final = 64 * 1024
 #: A chunk up to this size is read into memory whole.
@@ -122,15 +134,10 @@ def _check_chunk(task: tuple[str, str, int, int]) -> Chunk:
     return read_chunk(task)
 
 
-#: A chunk to count: the chunk, an empty accumulator, and the numbers (in the chunk)
-#: of its records to count as duplicates.
-_TallyTask = tuple[tuple[str, str, int, int], Accumulator, frozenset[int]]
-
-
-def _tally_chunk(task: _TallyTask) -> tuple[Chunk, Accumulator]:
-    """Check one chunk and count its records into the accumulator sent with it."""
-    chunk, tally, duplicates = task
-    return read_chunk(chunk, tally, duplicates), tally
+def _tally_chunk(task: tuple[tuple[str, str, int, int], Accumulator]) -> Chunk:
+    """Check one chunk, with what each record gives the tally (an empty one) sent with it."""
+    chunk, tally = task
+    return read_chunk(chunk, tally)
 
 
 def as_duplicate(engine: Engine, result: RecordResult) -> RecordResult:
@@ -147,9 +154,11 @@ def read_chunk(
 ) -> Chunk:
     """Check one chunk (path, source, start, end) with ``engine`` (a worker's own by default).
 
-    With ``tally``, its records are counted into it, those numbered in ``duplicates``
-    (within the chunk) as duplicates.
+    With ``tally``, the chunk holds what each record gives it (left empty), for
+    :func:`merge_chunk` to count once the run knows which ids are duplicates.
+    ``duplicates`` is not used: the Dask executor still passes it, an empty set.
     """
+    del duplicates
     path, source, start, end = task
     if engine is None:
         assert _worker is not None  # noqa: S101 (set by the pool's initializer)
@@ -157,6 +166,7 @@ def read_chunk(
     keys: list[str] = []
     places: list[int] = []
     flagged: list[_ResultRow] = []
+    plains: list[object] | None = None if tally is None else []
     number = -1
     stopped = False
     with Path(path).open("rb") as handle, _Range(handle, start, end) as piece:
@@ -171,21 +181,17 @@ def read_chunk(
             if key is not None:
                 keys.append(key)  # type: ignore[arg-type]
                 places.append(relative_place(number, raw.line))
-                if tally is not None:
-                    if number in duplicates:
-                        clean = RecordResult(
-                            source=source, index=number, line=raw.line, record_id=None, issues=()
-                        )
-                        tally.add(as_duplicate(engine, clean))
-                    else:
-                        tally.add_clean(raw.data)
+                if plains is not None:
+                    plains.append(tally._plain(raw.data))  # type: ignore[union-attr]
                 continue
             record = raw.data
             key = record.get("record_id") if type(record) is dict else None
             stopped = stopped or any(problem.stops for problem in raw.problems)
             result = engine.check_raw(raw, source)
-            if tally is not None:
-                tally.add(as_duplicate(engine, result) if number in duplicates else result)
+            if plains is not None:
+                # What Tally.add would count as included; else counted from the result.
+                counts = result.valid and isinstance(result.data, Mapping)
+                plains.append(tally._plain(result.data) if counts else None)  # type: ignore[union-attr]
             if result.issues:
                 issues = [
                     (
@@ -207,7 +213,7 @@ def read_chunk(
         while stream.read(_PIECE):  # count the line ends of anything left unread
             pass
         lines = piece.newlines
-    return lines, number + 1, keys, places, flagged, stopped
+    return lines, number + 1, keys, places, flagged, stopped, plains
 
 
 def _chunks(path: str, size: int, chunk: int | None = None) -> Iterator[tuple[int, int]]:
@@ -352,11 +358,6 @@ def _empty(name: str) -> Segment:
     return Segment(source=name, records=0, lines=0, results=(), keys=(), places=())
 
 
-#: Counts a chunk again with the records numbered (within the chunk) in the set excluded
-#: as duplicates, and returns its tally.
-Recount = Callable[[frozenset[int]], Accumulator]
-
-
 def merge_chunk(
     engine: Engine,
     name: str,
@@ -364,18 +365,20 @@ def merge_chunk(
     chunk: Chunk,
     run: Run,
     *,
-    part: Accumulator | None = None,
     tally: Accumulator | None = None,
-    recount: Recount | None = None,
+    part: object = None,
+    recount: object = None,
 ) -> Iterator[RecordResult]:
     """Add a chunk checked by a worker (from byte ``start`` of ``name``) to the run.
 
-    Yields its records with issues, in order, duplicate ids found. With ``part``
-    (the chunk's own tally), ``part`` is added to ``tally``; but if the run found
-    duplicates in the chunk, the tally that ``recount`` returns, for which the
-    chunk was counted again with those records excluded.
+    Yields its records with issues, in order, duplicate ids found. With ``tally``,
+    then counts the chunk's records into it, in order, as one process would: those
+    with errors (a duplicate id now among them) from their results, the others from
+    what the worker sent (see :func:`read_chunk`); none is read again. ``part`` and
+    ``recount`` are not used: the Dask executor still passes them.
     """
-    lines, count, keys, places, flagged, stopped = chunk
+    del part, recount
+    lines, count, keys, places, flagged, stopped, plains = chunk
     # Each flagged record is built once, where the run will place it.
     first, offset = engine.where_next(name, run, continued=start > 0)
     segment = Segment(
@@ -390,29 +393,20 @@ def merge_chunk(
         continued=start > 0,
         complete=not stopped,
     )
-    if tally is None or part is None or recount is None:
+    if tally is None or plains is None:
         yield from engine.absorb_placed(segment, run)
     else:
-        duplicates: list[int] = []
+        excluded: set[int] = set()
         for result in engine.absorb_placed(segment, run):
-            if result.index is not None and any(
-                issue.code == DUPLICATE_RECORD_ID for issue in result.issues
-            ):
-                duplicates.append(result.index - first)
+            # Each a record's (a chunk of JSON Lines holds no fault of its file itself).
+            number = typing.cast("int", result.index) - first
+            if plains[number] is None or not result.valid:
+                tally.add(result)
+                excluded.add(number)
             yield result
-        # Count the chunk again, its duplicates excluded, if it has any.
-        tally += recount(frozenset(duplicates)) if duplicates else part
+        tally._add_plain(plains, excluded)
     if run.on_progress is not None:
         run.on_progress(run)
-
-
-def _recount(
-    pool: multiprocessing.pool.Pool,
-    task: tuple[str, str, int, int],
-    tally: Accumulator,
-    duplicates: frozenset[int],
-) -> Accumulator:
-    return pool.apply(_tally_chunk, ((task, tally.empty(), duplicates),))[1]
 
 
 def _scan_file(
@@ -431,18 +425,13 @@ def _scan_file(
         tasks = [(source.path, name, start, end) for start, end in _chunks(source.path, size)]
         if not tasks:  # an empty file: no records, but a source of the run all the same
             yield from engine.absorb(Partial(segments=(_empty(name),)), run)
-        done: Iterator[tuple[Chunk, Accumulator | None]]
         if tally is None:
-            done = ((chunk, None) for chunk in pool.imap(_check_chunk, tasks))
+            done = pool.imap(_check_chunk, tasks)
         else:
-            none: frozenset[int] = frozenset()
-            counted = [(task, tally.empty(), none) for task in tasks]
-            done = pool.imap(_tally_chunk, counted)
-        for task, (chunk, part) in zip(tasks, done, strict=True):
+            empty = tally.empty()  # only asked what each record gives it
+            done = pool.imap(_tally_chunk, [(task, empty) for task in tasks])
+        for task, chunk in zip(tasks, done, strict=True):
             started = True
-            recount = None if tally is None else functools.partial(_recount, pool, task, tally)
-            yield from merge_chunk(
-                engine, name, task[2], chunk, run, part=part, tally=tally, recount=recount
-            )
+            yield from merge_chunk(engine, name, task[2], chunk, run, tally=tally)
     except OSError as err:  # the file could not be read to its end
         yield engine.unreadable(name, err, run, started=started)
