@@ -174,6 +174,7 @@ def test_more_jobs_than_cores_is_noted(tmp_path: Path, monkeypatch: pytest.Monke
         )
 
 
+@pytest.mark.compiled
 def test_clean_records_of_any_mapping_are_counted_as_dicts_are() -> None:
     """add_clean takes a dict, another mapping, or the fast path's decoded record alike."""
     from types import MappingProxyType  # noqa: PLC0415
