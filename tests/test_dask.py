@@ -573,7 +573,10 @@ def test_a_bare_name_fails_at_once_without_a_trace_of_dask(tmp_path: Path) -> No
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
     reason = "missing port number in address 'nowhere'"
-    for before in ("", "_dask._ask = lambda address, arguments: None"):
+    asked = (
+        "_dask._address_fault = lambda address: None\n_dask._ask = lambda address, arguments: None"
+    )
+    for before in ("", asked):
         done = _command("validate", "--dask", "nowhere", str(path), before=before)
         assert (done.returncode, done.stdout, done.stderr) == (2, "", _cannot("nowhere", reason))
 
@@ -582,6 +585,7 @@ def test_a_client_that_fails_half_made_is_closed_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A client that fails once the scheduler answered is closed before the error is raised."""
+    monkeypatch.setattr(_dask, "_address_fault", lambda address: None)
     monkeypatch.setattr(_dask, "_ask", lambda address, arguments: None)
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
@@ -637,7 +641,6 @@ def _command(*arguments: str, before: str = "") -> subprocess.CompletedProcess[s
                 "'ws', 'wss'])"
             ),
         ),
-        ("tcp://[::1", "invalid address '[::1'; maybe: ipv6 needs brackets like [::1]"),
     ],
 )
 def test_an_address_dask_cannot_use_is_a_clear_error(
@@ -648,6 +651,176 @@ def test_an_address_dask_cannot_use_is_a_clear_error(
     path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
     for command in ("validate", "summarise"):
         assert cli(command, "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
+def _never(address: str, arguments: dict[str, object]) -> str | None:
+    raise AssertionError(f"{address} was tried")
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("tcp://127.0.0.1:99999", "port '99999' is not a whole number from 1 to 65535"),
+        ("tcp://127.0.0.1:-1", "port '-1' is not a whole number from 1 to 65535"),
+        ("tcp://127.0.0.1:0", "port '0' is not a whole number from 1 to 65535"),
+        ("127.0.0.1:8786/x", "port '8786/x' is not a whole number from 1 to 65535"),
+        ("tls://[::1]:65536", "port '65536' is not a whole number from 1 to 65535"),
+        ("tcp://:", "missing port number in address 'tcp://:'"),
+        ("tcp://[::1]", "missing port number in address 'tcp://[::1]'"),
+        ("ws://:8786", "missing host name in address 'ws://:8786'"),
+        ("wss://[]:8786", "missing host name in address 'wss://[]:8786'"),
+        (
+            "tcp://[::1",
+            (
+                "invalid address 'tcp://[::1': an IPv6 host goes in brackets, before the port "
+                "(tcp://[::1]:8786)"
+            ),
+        ),
+        (
+            "tcp://[::1]8786",
+            (
+                "invalid address 'tcp://[::1]8786': an IPv6 host goes in brackets, before the "
+                "port (tcp://[::1]:8786)"
+            ),
+        ),
+        (
+            "::1:8786",
+            (
+                "invalid address '::1:8786': an IPv6 host goes in brackets, before the port "
+                "(tcp://[::1]:8786)"
+            ),
+        ),
+        (
+            "inproc://",
+            (
+                "invalid address 'inproc://': an inproc:// address is inproc://HOST/PID/N, of "
+                "a scheduler in this Python process"
+            ),
+        ),
+        (
+            "inproc://10.0.0.5/x/1",
+            (
+                "invalid address 'inproc://10.0.0.5/x/1': an inproc:// address is "
+                "inproc://HOST/PID/N, of a scheduler in this Python process"
+            ),
+        ),
+    ],
+)
+def test_an_address_of_the_wrong_form_is_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str, reason: str
+) -> None:
+    """No port, a port out of range, no host, a stray colon: refused before it is tried."""
+    monkeypatch.setattr(_dask, "_ask", _never)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    for command in ("validate", "journeys"):
+        assert cli(command, "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
+#: Characters a port is not made of: neither ASCII digits, nor a colon, nor invisible.
+_NOT_A_DIGIT = st.characters(
+    exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"),
+    exclude_characters=":0123456789",
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    port=st.one_of(
+        st.integers(max_value=0).map(str),
+        st.integers(min_value=65536).map(str),
+        st.tuples(st.integers(1, 65535), st.text(_NOT_A_DIGIT, min_size=1)).map(
+            lambda number_and_more: f"{number_and_more[0]}{number_and_more[1]}"
+        ),
+        st.text(_NOT_A_DIGIT, min_size=1),
+    ),
+    scheme=st.sampled_from(["", "tcp://", "tls://", "ws://", "wss://"]),
+)
+def test_a_port_is_a_whole_number_from_1_to_65535(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, port: str, scheme: str
+) -> None:
+    """Any other port is refused at once, shown as given; one in range is tried."""
+    monkeypatch.setattr(_dask, "_ask", _never)
+    address = f"{scheme}127.0.0.1:{port}"
+    reason = f"port {port!r} is not a whole number from 1 to 65535"
+    assert cli("validate", "--dask", address, str(tmp_path)) == (2, "", _cannot(address, reason))
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(port=st.integers(1, 65535), scheme=st.sampled_from(["", "tcp://", "tls://", "ws://"]))
+def test_an_address_of_the_right_form_is_tried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, port: int, scheme: str
+) -> None:
+    """HOST:PORT, with or without a scheme, goes on to be asked who it is."""
+    tried: list[str] = []
+
+    def ask(address: str, arguments: dict[str, object]) -> str:
+        tried.append(address)
+        return "asked"
+
+    monkeypatch.setattr(_dask, "_ask", ask)
+    for address in (f"{scheme}127.0.0.1:{port}", f"{scheme}[::1]:{port}"):
+        tried.clear()
+        expected = (2, "", _cannot(address, "asked"))
+        assert (cli("validate", "--dask", f" {address}  ", str(tmp_path)), tried) == (
+            expected,
+            [address],
+        )
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("tcp://127.0.0.1:8786\nx", "tcp://127.0.0.1:8786\\nx"),
+        ("local:1\t", "local:1\\t"),
+        ("\x1b[2Jlocal", "\\x1b[2Jlocal"),
+        ("tcp://host\u202e:8786", "tcp://host\\u202e:8786"),
+        ("tcp://host:8786\r", "tcp://host:8786\\r"),
+    ],
+)
+def test_an_address_with_a_control_character_is_refused_and_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str, shown: str
+) -> None:
+    """A newline, an escape, a direction mark: refused at once, on one line, escaped."""
+    monkeypatch.setattr(_dask, "_ask", _never)
+    reason = (
+        "the address holds a control or invisible character, shown escaped: give the address alone"
+    )
+    assert cli("validate", "--dask", address, str(tmp_path)) == (2, "", _cannot(shown, reason))
+    with pytest.raises(ClusterError) as raised:
+        Validator().validate_files(tmp_path, dask=address)
+    assert (raised.value.scheduler, raised.value.reason) == (shown, reason)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    address=st.tuples(st.text(), st.characters(categories=("Cc", "Cf", "Zl", "Zp")), st.text())
+    .map("".join)
+    .filter(lambda address: not address.strip(" ").isprintable())
+)
+def test_no_message_holds_a_control_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """Whatever the address holds, the message is one line of visible characters."""
+    monkeypatch.setattr(_dask, "_ask", _never)
+    code, out, err = cli("validate", f"--dask={address}", str(tmp_path))
+    assert (code, out, err.count("\n"), err.endswith("\n")) == (2, "", 1, True)
+    assert err[:-1].isprintable()
+    reason = (
+        "the address holds a control or invisible character, shown escaped: give the address alone"
+    )
+    assert err.endswith(_cannot("", "").partition("()")[2])
+    assert f"({reason});" in err
+
+
+def test_an_empty_address_is_refused() -> None:
+    """Spaces alone, or nothing: refused, the address shown quoted."""
+    for address in ("", "   "):
+        assert cli("validate", "--dask", address, "x.jsonl") == (
+            2,
+            "",
+            _cannot("''", "no address given"),
+        )
 
 
 def test_ucx_without_its_support_is_a_clear_error(tmp_path: Path) -> None:
@@ -702,6 +875,12 @@ def _silent(connection: socket.socket, stop: threading.Event) -> None:
     stop.wait()
 
 
+def _ones(connection: socket.socket, stop: threading.Event) -> None:
+    """Send 64 bytes of 0xFF (lengths numpy refuses, in its own words), then wait."""
+    connection.sendall(b"\xff" * 64)
+    stop.wait()
+
+
 def _closer(connection: socket.socket, stop: threading.Event) -> None:
     """Close the connection at once."""
     del connection, stop
@@ -746,6 +925,7 @@ def _answer(
     [
         (_web_server, "something answers at this address, but not as a Dask scheduler"),
         (_banner, "something answers at this address, but not as a Dask scheduler"),
+        (_ones, "something answers at this address, but not as a Dask scheduler"),
         (_closer, "something answers at this address, but not as a Dask scheduler"),
         (_silent, "no answer as a Dask scheduler within 0.5 s"),
     ],
@@ -764,6 +944,30 @@ def test_a_server_that_is_no_dask_scheduler_is_a_clear_error(
     with _serving(server) as address:
         for command in ("validate", "journeys"):
             assert cli(command, "--dask", address, str(path)) == (2, "", _cannot(address, reason))
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(answer=st.binary(min_size=1, max_size=96))
+def test_no_word_of_another_server_is_passed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: bytes
+) -> None:
+    """Whatever bytes a server sends before it closes, the message is the same, in our words."""
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(_dask, "_SLACK", 0.25)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+
+    def speak(connection: socket.socket, stop: threading.Event) -> None:
+        del stop
+        connection.sendall(answer)
+
+    reason = "something answers at this address, but not as a Dask scheduler"
+    with _serving(speak) as address:
+        assert cli("validate", "--dask", address, str(path)) == (2, "", _cannot(address, reason))
 
 
 @contextlib.contextmanager
@@ -989,3 +1193,25 @@ def test_local_is_one_worker_per_usable_core() -> None:
     assert _dask.local_workers("local") == _parallel.usable_cores()
     assert _dask.local_workers("local:1") == 1
     assert _dask.local_workers("localhost:8786") is None
+
+
+def test_local_is_read_in_any_case_and_spaces_around_it_are_left_out() -> None:
+    """``local`` in any case, with spaces around it, is a local cluster; other words are not."""
+    assert [_dask.local_workers(name) for name in ("LOCAL", " Local ", "lOcAl")] == [
+        _parallel.usable_cores()
+    ] * 3
+    assert [_dask.local_workers(name) for name in ("LOCAL:3", "  local:2 ", "Local:1")] == [
+        3,
+        2,
+        1,
+    ]
+    # Not local: a dotless i, a longer word, a host named localhost.
+    assert [_dask.local_workers(name) for name in ("\u0131ocal:1", "locally:1", "LOCALHOST")] == [
+        None
+    ] * 3
+    with pytest.raises(ClusterError) as raised:
+        _dask.local_workers(" LOCAL:x ")
+    assert (raised.value.scheduler, raised.value.reason) == (
+        "LOCAL:x",
+        "local:N needs a whole number N >= 1",
+    )

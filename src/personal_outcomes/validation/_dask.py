@@ -40,6 +40,7 @@ import multiprocessing
 import os
 import pickle
 import pkgutil
+import re
 import stat
 import threading
 import types
@@ -102,19 +103,51 @@ _Range = tuple[str, str, int, int]
 def local_workers(scheduler: str) -> int | None:
     """Return the workers of a local cluster (``local``, ``local:N``), None for an address.
 
-    ``local`` has as many workers as this process may use processor cores.
+    ``local`` has as many workers as this process may use processor cores. Spaces
+    around ``scheduler`` are left out, and ``local`` is read in any case; a name with a
+    control or invisible character (a newline, say) is refused, as is ``local:N`` whose
+    N is not a whole number of at least 1 (a ClusterError).
 
-    >>> local_workers("local:3"), local_workers("tcp://10.0.0.5:8786")
-    (3, None)
+    >>> local_workers("local:3"), local_workers(" LOCAL:2"), local_workers("tcp://10.0.0.5:8786")
+    (3, 2, None)
     """
+    scheduler = _checked(scheduler)
     name, colon, count = scheduler.partition(":")
-    if name != "local":
+    if not (name.isascii() and name.lower() == "local"):
         return None
     if not colon:
         return usable_cores()
     if count.isascii() and count.isdigit() and int(count) >= 1:
         return int(count)
-    raise ClusterError(scheduler=scheduler, reason="local:N needs a whole number N >= 1")
+    raise _cluster_error(scheduler, "local:N needs a whole number N >= 1")
+
+
+def _checked(scheduler: str) -> str:
+    """Return ``scheduler`` without the spaces around it; refuse an empty or unprintable one."""
+    name = scheduler.strip(" ")
+    if not name:
+        raise _cluster_error(repr(name), "no address given")
+    if not name.isprintable():
+        reason = (
+            "the address holds a control or invisible character, shown escaped: give the "
+            "address alone"
+        )
+        raise _cluster_error(name, reason)
+    return name
+
+
+def _cluster_error(scheduler: str, reason: str) -> ClusterError:
+    """Return the ClusterError of ``scheduler`` and ``reason``, each shown on one line."""
+    return ClusterError(scheduler=_shown(scheduler), reason=_shown(reason))
+
+
+def _shown(text: str) -> str:
+    r"""Return ``text`` with its control and invisible characters escaped, as Python writes them.
+
+    >>> print(_shown("tcp://host:8786\n\x1b[2J"))
+    tcp://host:8786\n\x1b[2J
+    """
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 # ---- on a worker --------------------------------------------------------------------
@@ -360,6 +393,7 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
     if not isinstance(dask, str):
         message = "dask= takes a scheduler address, 'local', 'local:N' or a distributed.Client"
         raise TypeError(message)
+    dask = _checked(dask)
     workers = local_workers(dask)
     with contextlib.ExitStack() as stack:
         if workers is None:
@@ -385,7 +419,7 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
             except Exception as err:  # whatever Dask raises: said in the message
                 failure = _named(err)
             if failure is not None:
-                raise ClusterError(scheduler=dask, reason=failure)
+                raise _cluster_error(dask, failure)
         yield client, dask
 
 
@@ -401,16 +435,17 @@ def _remote(distributed: types.ModuleType, address: str) -> Iterator[Client]:
     A scheduler must answer within about ``CONNECT_TIMEOUT`` seconds (see
     :func:`_ask`), and have a worker within ``CONNECT_TIMEOUT`` more.
     """
-    failure = None
-    try:  # Dask's own settings (TLS certificates, say), used by the client as well
-        security = distributed.Security()
-        arguments: dict[str, object] = security.get_connection_args("client")
-    except Exception as err:  # whatever Dask raises: said in the message
-        failure = f"Dask's security settings cannot be used: {_named(err)}"
+    failure = _address_fault(address)
+    if failure is None:
+        try:  # Dask's own settings (TLS certificates, say), used by the client as well
+            security = distributed.Security()
+            arguments: dict[str, object] = security.get_connection_args("client")
+        except Exception as err:  # whatever Dask raises: said in the message
+            failure = f"Dask's security settings cannot be used: {_named(err)}"
     if failure is None:
         failure = _ask(address, arguments)
     if failure is not None:
-        raise ClusterError(scheduler=address, reason=failure)
+        raise _cluster_error(address, failure)
     try:  # Dask's calls only
         client = distributed.Client(
             address, timeout=CONNECT_TIMEOUT, set_as_default=False, security=security
@@ -421,19 +456,77 @@ def _remote(distributed: types.ModuleType, address: str) -> Iterator[Client]:
         # A client that failed half-made closes when collected, with a wait of twenty
         # seconds and a traceback once its event loop is gone (at exit): collect it now.
         gc.collect()
-        raise ClusterError(scheduler=address, reason=failure)
+        raise _cluster_error(address, failure)
     with client:
         try:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         except Exception as err:  # whatever Dask raises: said in the message
             failure = str(err) or type(err).__name__
         if failure is not None:
-            raise ClusterError(scheduler=address, reason=failure)
+            raise _cluster_error(address, failure)
         yield client
+
+
+#: The schemes whose addresses are HOST:PORT, each checked before it is tried.
+_HOST_PORT: Final = frozenset({"tcp", "tls", "ws", "wss"})
+#: The largest port number.
+_LAST_PORT: Final = 65535
+#: An address of the ``inproc`` scheme: HOST/PID/N, a server in this process.
+_INPROC: Final = re.compile(r"[^/]+/[0-9]+/[0-9]+", re.ASCII)
+
+
+def _address_fault(address: str) -> str | None:
+    """Say what is wrong with the form of ``address``, before it is tried; None if nothing.
+
+    A HOST:PORT address (``tcp://``, ``tls://``, ``ws://``, ``wss://``, or none) needs a
+    host, and a port from 1 to 65535 (an IPv6 host in brackets); an ``inproc://`` address
+    is HOST/PID/N. Other schemes are Dask's to judge.
+    """
+    from distributed.comm.addressing import parse_address  # noqa: PLC0415 (the optional extra)
+
+    scheme, location = parse_address(address)  # no scheme: Dask's default, tcp
+    if scheme == "inproc":
+        inproc = (
+            f"invalid address {address!r}: an inproc:// address is inproc://HOST/PID/N, "
+            "of a scheduler in this Python process"
+        )
+        return None if _INPROC.fullmatch(location) else inproc
+    if scheme in _HOST_PORT:
+        return _host_port_fault(address, location)
+    return None
+
+
+def _host_port_fault(address: str, location: str) -> str | None:
+    """Say what is wrong with ``location``, the HOST:PORT of ``address``; None if nothing."""
+    if location.startswith("["):  # IPv6: [HOST]:PORT
+        host, closed, tail = location[1:].partition("]")
+        colon, port = tail[:1], tail[1:]
+        misplaced = not closed or colon not in {"", ":"}
+    else:
+        host, colon, port = location.rpartition(":")
+        misplaced = ":" in host
+    if misplaced:
+        return (
+            f"invalid address {address!r}: an IPv6 host goes in brackets, before the port "
+            "(tcp://[::1]:8786)"
+        )
+    if not (colon and port):
+        return f"missing port number in address {address!r}"
+    if not host:
+        return f"missing host name in address {address!r}"
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= _LAST_PORT):
+        return f"port {port!r} is not a whole number from 1 to {_LAST_PORT}"
+    return None
 
 
 #: Why a server that answered with something else than Dask's words cannot be used.
 _NOT_DASK: Final = "something answers at this address, but not as a Dask scheduler"
+#: How Dask's own messages start, of what it raises before a word is sent or read.
+_BEFORE_A_WORD: Final = (
+    "Timed out trying to connect to ",
+    "unknown address scheme ",
+    "inproc address ",
+)
 #: Seconds given to the first exchange with a scheduler beyond ``CONNECT_TIMEOUT``, which
 #: Dask takes to try to connect: its own message for an address where nothing listens
 #: comes first.
@@ -497,13 +590,12 @@ def _identify(address: str, arguments: dict[str, object], answers: list[object])
 def _unanswered(scheme: str, err: BaseException) -> str:
     """Say why a scheduler did not answer, from what Dask raised when asked.
 
-    Short of a TLS setting (looked at before), what Dask raises before it sends a
-    word is an OSError (nothing listens, in time) or a ValueError (not an address),
-    or for ``ucx://`` the want of UCX; anything else comes of the other end's answer.
+    Short of a TLS setting and the form of the address (looked at before), what Dask
+    raises before it sends a word is an OSError (nothing listens, in time), a
+    ValueError (a scheme it does not know, an ``inproc://`` address of another
+    process), or for ``ucx://`` the want of UCX: these are said in Dask's words.
+    Anything else comes of the other end's answer, whose text is never passed on.
     """
-    import msgpack  # type: ignore[import-untyped]  # noqa: PLC0415 (Dask's wire format)
-    from distributed.comm.core import CommClosedError  # noqa: PLC0415 (the optional extra)
-
     if isinstance(err, TimeoutError):  # nothing, or too little, came back in time
         return f"no answer as a Dask scheduler within {CONNECT_TIMEOUT:g} s"
     if scheme == "ucx" and not isinstance(err, OSError):
@@ -511,11 +603,10 @@ def _unanswered(scheme: str, err: BaseException) -> str:
             "ucx:// addresses need Dask's UCX support (distributed-ucxx), which this "
             f"Python cannot use ({_named(err)})"
         )
-    answered = CommClosedError | UnicodeError | msgpack.UnpackException
-    if isinstance(err, OSError | ValueError) and not isinstance(err, answered):
-        return str(err) or type(err).__name__  # Dask's words
+    if isinstance(err, OSError | ValueError) and str(err).startswith(_BEFORE_A_WORD):
+        return str(err)  # Dask's words, of an address checked before (see _address_fault)
     # Closed without a word, or words that are not Dask's: a length of exabytes (a
-    # MemoryError), say.
+    # MemoryError, or numpy's ValueError), say. Their text is not passed on.
     return _NOT_DASK
 
 
@@ -618,7 +709,7 @@ class _Tasks:
             f"the worker at {worker} {found}: install personal-outcomes[dask] {__version__} "
             "on every worker, the version of this command"
         )
-        raise ClusterError(scheduler=self.scheduler, reason=reason)
+        raise _cluster_error(self.scheduler, reason)
 
     @contextlib.contextmanager
     def calls(self, failed: str) -> Iterator[None]:
@@ -638,7 +729,7 @@ class _Tasks:
                 )
             else:
                 reason = f"{failed}: {_named(err)}"
-            raise ClusterError(scheduler=self.scheduler, reason=reason) from err
+            raise _cluster_error(self.scheduler, reason) from err
 
     @staticmethod
     def _all(jobs: list[_Job]) -> Iterator[tuple[Callable[..., object], object]]:
