@@ -16,8 +16,10 @@ import gc
 import io
 import json
 import logging
+import os
 import queue
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,10 +30,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import distributed
 import pytest
 from dask import config as dask_config
 from distributed import Client, LocalCluster
-from distributed.core import Server
+from distributed.core import Server, Status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1215,3 +1218,170 @@ def test_local_is_read_in_any_case_and_spaces_around_it_are_left_out() -> None:
         "LOCAL:x",
         "local:N needs a whole number N >= 1",
     )
+
+
+# ---- Ctrl-C -------------------------------------------------------------------------
+
+
+#: A Ctrl-C from a terminal, which goes to every process of the command, as the first
+#: task's result is awaited.
+_CTRL_C_IN_THE_RUN = """
+import os, signal
+taken = _dask._Tasks.result
+def result(self, future):
+    os.killpg(0, signal.SIGINT)
+    return taken(self, future)
+_dask._Tasks.result = result
+"""
+#: The same, once, as the local cluster starts: as its first worker starts, the fork
+#: server importing Dask meanwhile.
+_CTRL_C_AT_THE_START = """
+import os, signal
+from distributed import Nanny
+started = Nanny.start_unsafe
+pressed = []
+async def start_unsafe(self):
+    if not pressed:
+        pressed.append(os.killpg(0, signal.SIGINT))
+    return await started(self)
+Nanny.start_unsafe = start_unsafe
+"""
+
+
+def _gone(group: int) -> bool:
+    """Wait for every process of ``group`` to end (at most 30 s); say whether they did."""
+    for _ in range(600):
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        threading.Event().wait(0.05)
+    return False
+
+
+def _interrupted(path: Path, before: str) -> tuple[int, str, str, bool]:
+    """Run validate --dask local:2 in a session of its own, after ``before``.
+
+    Return its exit code, output, standard error, and whether all its processes ended;
+    any left are killed.
+    """
+    code = (
+        "import sys\n"
+        "from personal_outcomes._cli import main\n"
+        "from personal_outcomes.validation import _dask\n"
+        f"{before}\n"
+        "sys.argv[0] = 'personal-outcomes'\n"
+        "main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "validate", "--dask", "local:2", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=120)
+        gone = _gone(process.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+    return process.returncode, out, err, gone
+
+
+@pytest.mark.parametrize("before", [_CTRL_C_IN_THE_RUN, _CTRL_C_AT_THE_START])
+def test_ctrl_c_on_a_local_cluster_says_one_line(tmp_path: Path, before: str) -> None:
+    """Ctrl-C to every process of the command, in the run or as the cluster starts: one line.
+
+    The workers and Dask's fork server used to die each with a traceback (dozens of
+    lines), and a cluster stopped half made said so at exit.
+    """
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(_big_lines(300)) + "\n", encoding="utf-8")
+    assert _interrupted(path, before) == (130, "", "personal-outcomes: interrupted\n", True)
+
+
+def _raise_ctrl_c(monkeypatch: pytest.MonkeyPatch, presses: int) -> list[LocalCluster]:
+    """Make the local cluster's start press Ctrl-C ``presses`` times; return the clusters made."""
+    made: list[LocalCluster] = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> LocalCluster:
+        for _ in range(presses):
+            signal.raise_signal(signal.SIGINT)
+        made.append(LocalCluster(*args, **kwargs))  # type: ignore[no-untyped-call]
+        return made[-1]
+
+    monkeypatch.setattr(distributed, "LocalCluster", interrupted)
+    return made
+
+
+def test_ctrl_c_as_a_local_cluster_starts_stops_it_once_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C is held back while the cluster starts, then stops the run; the cluster is closed."""
+    made = _raise_ctrl_c(monkeypatch, 1)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        cli("validate", "--dask", "local:1", str(path))
+    assert [cluster.status for cluster in made] == [Status.closed]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_second_ctrl_c_as_a_local_cluster_starts_stops_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pressed again while the cluster starts, Ctrl-C stops the command at once."""
+    made = _raise_ctrl_c(monkeypatch, 2)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        cli("validate", "--dask", "local:1", str(path))
+    assert made == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_local_cluster_can_be_started_from_another_thread(tmp_path: Path) -> None:
+    """Signals are the main thread's: from another, the cluster starts without them."""
+    folder = _folder(tmp_path)
+    validator = Validator(today=TODAY)
+    found: list[object] = []
+
+    def check() -> None:
+        try:
+            found.append(validator.validate_files(folder, dask="local:1"))
+        except Exception as err:  # shown by the assertion below
+            found.append(err)
+
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join()
+    assert found == [validator.validate_files(folder)]
+
+
+def test_a_program_s_own_ctrl_c_handler_is_left_in_place(
+    threads: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that handles SIGINT itself gets every Ctrl-C, none held back."""
+    presses: list[int] = []
+    checked = _dask._Tasks._check
+
+    def check(self: _dask._Tasks, worker: str, version: object) -> None:
+        signal.raise_signal(signal.SIGINT)  # as the workers are asked their version
+        checked(self, worker, version)
+
+    monkeypatch.setattr(_dask._Tasks, "_check", check)
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record()) + "\n", encoding="utf-8")
+    expected = cli("validate", TODAY_ARG, str(path))
+
+    def handler(number: int, frame: object) -> None:
+        presses.append(number)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        outcome = cli("validate", TODAY_ARG, "--dask", threads, str(path))
+    finally:
+        after = signal.signal(signal.SIGINT, previous)
+    assert (outcome, presses, after) == (expected, [signal.SIGINT] * 2, handler)

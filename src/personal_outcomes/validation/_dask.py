@@ -41,6 +41,7 @@ import os
 import pickle
 import pkgutil
 import re
+import signal
 import stat
 import threading
 import types
@@ -380,13 +381,15 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
     when the cluster cannot be reached, :class:`~personal_outcomes.errors.MissingExtraError`
     when Dask is not installed.
     """
-    try:  # an optional extra, imported when asked for
-        import distributed  # noqa: PLC0415
-        from dask import config as dask_config  # noqa: PLC0415
-    except ImportError as err:
-        raise MissingExtraError(
-            purpose="Dask clusters", package="dask.distributed", extra="dask"
-        ) from err
+    # A Ctrl-C that stops an import can be swallowed, and leave the module half made.
+    with _interrupts_held():
+        try:  # an optional extra, imported when asked for
+            import distributed  # noqa: PLC0415
+            from dask import config as dask_config  # noqa: PLC0415
+        except ImportError as err:
+            raise MissingExtraError(
+                purpose="Dask clusters", package="dask.distributed", extra="dask"
+            ) from err
     if isinstance(dask, distributed.Client):
         yield dask, str(getattr(dask.scheduler, "address", "the client given"))
         return
@@ -395,14 +398,35 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
         raise TypeError(message)
     dask = _checked(dask)
     workers = local_workers(dask)
-    with contextlib.ExitStack() as stack:
-        if workers is None:
-            client = stack.enter_context(_remote(distributed, dask))
-        else:
-            failure = None
+    if workers is None:
+        with _remote(distributed, dask) as client:
+            yield client, dask
+    else:
+        with _local(distributed, dask_config, dask, workers) as client:
+            yield client, dask
+
+
+@contextlib.contextmanager
+def _local(
+    distributed: types.ModuleType, dask_config: types.ModuleType, name: str, workers: int
+) -> Iterator[Client]:
+    """Yield a client of a cluster of ``workers`` processes started here; stopped at the end.
+
+    A terminal sends Ctrl-C (SIGINT) to every process of the command: the workers ignore
+    it, and the cluster is stopped here without a word from them (see
+    :func:`_start_fork_server`). One while the cluster starts or stops is held back until
+    it has (see :func:`_interrupts_held`).
+    """
+    stack = contextlib.ExitStack()
+    try:
+        failure = None
+        with _interrupts_held():
             try:  # Dask's calls only
-                stack.enter_context(dask_config.set({_START_METHOD: _local_start_method()}))
-                cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+                method = _local_start_method()
+                stack.enter_context(dask_config.set({_START_METHOD: method}))
+                if method == "forkserver" and _in_main_thread():
+                    _start_fork_server()
+                cluster = distributed.LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
@@ -413,14 +437,74 @@ def connect(dask: object) -> Iterator[tuple[Client, str]]:
                     silence_logs=logging.CRITICAL,
                 )
                 stack.enter_context(cluster)
-                client = stack.enter_context(
-                    distributed.Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
-                )
+                client = stack.enter_context(distributed.Client(cluster, set_as_default=False))
             except Exception as err:  # whatever Dask raises: said in the message
                 failure = _named(err)
-            if failure is not None:
-                raise _cluster_error(dask, failure)
-        yield client, dask
+        if failure is not None:
+            raise _cluster_error(name, failure)
+        yield client
+    finally:
+        with _interrupts_held():
+            stack.close()
+
+
+def _in_main_thread() -> bool:
+    """Say whether this is the main thread, the one that handles signals."""
+    return threading.current_thread() is threading.main_thread()
+
+
+def _start_fork_server() -> None:
+    """Start the fork server of the workers, if not yet running, with SIGINT blocked.
+
+    The server and its worker processes inherit that, and so never see a Ctrl-C sent to
+    every process of the command, as a terminal does: they would die at once, each with
+    a traceback, and the server too while it imports Dask, with a traceback of its own.
+    Blocked here in this thread only, while the server starts: this process's other
+    threads (a maths library's, say) take a Ctrl-C meanwhile, for Python's handler,
+    which ignoring it would lose. Dask chooses the modules the server imports first, as
+    when it starts the server itself.
+    """
+    from multiprocessing import forkserver, resource_tracker  # noqa: PLC0415 (POSIX only)
+
+    from distributed.utils import get_mp_context  # noqa: PLC0415 (the optional extra)
+
+    get_mp_context()  # type: ignore[no-untyped-call]  # sets the modules the server imports
+    # Started by the fork server otherwise, which would then unblock SIGINT here: the
+    # tracker blocks it while it starts, and ignores it.
+    resource_tracker.ensure_running()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold back a Ctrl-C (SIGINT) until the block ends, then raise KeyboardInterrupt.
+
+    A local cluster interrupted while it starts or stops is left half made, and Dask
+    says so at exit, at length. A second Ctrl-C raises at once. Only in the main thread,
+    and only in place of Python's own handler (not of one the program has set).
+    """
+    if not _in_main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    held: list[int] = []
+
+    def hold(number: int, frame: types.FrameType | None) -> None:
+        del frame
+        if held:
+            raise KeyboardInterrupt
+        held.append(number)
+
+    signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _named(err: BaseException) -> str:
@@ -826,7 +910,8 @@ def scan_dask(
     run.skipped += plan.skipped
     jobs = [_job(source) for source in plan.sources]
     with connect(dask) as (client, scheduler):
-        tasks = _Tasks(client, scheduler, engine, jobs, tally)
+        with _interrupts_held():  # settings half sent would fail noisily as the cluster stops
+            tasks = _Tasks(client, scheduler, engine, jobs, tally)
         try:
             for job in jobs:
                 if job.here:
