@@ -6,9 +6,10 @@ together, in one task); the workers open the files themselves, by path, and chec
 them with the same code as one process. What comes
 back is what ``--jobs`` workers send: a slice's counts, every string record_id with
 its record number and line, and the records with issues (never their data); with a
-tally (``summarise``, ``journeys``), the slice's tally as well. The client takes the
-results in order, at most a window of tasks in flight, and merges them into the
-run, which finds duplicate ids across slices and files.
+tally (``summarise``, ``journeys``), what each record of a chunk gives the counts (counted
+in the client, in order, once the run's duplicates are known), and the tally of each
+file checked whole. The client takes the results in order, at most a window of tasks in
+flight, and merges them into the run, which finds duplicate ids across slices and files.
 
 A file checked whole comes back as segments, each ending at a fault of the file
 itself (a comma where a record of a JSON array should start, say), so that the
@@ -32,7 +33,6 @@ import asyncio
 import collections
 import contextlib
 import datetime as dt
-import functools
 import gc
 import hashlib
 import logging
@@ -210,10 +210,16 @@ def _chunk_task(
     chunk: _Range,
     tally: Accumulator | None,
     duplicates: frozenset[int],
-) -> tuple[Chunk, Accumulator | None] | OSError:
-    """Check one chunk of a JSON Lines file (see ``read_chunk``); a read failure is returned."""
+) -> Chunk | OSError:
+    """Check one chunk of a JSON Lines file (see ``read_chunk``); a read failure is returned.
+
+    With ``tally`` (empty), the chunk holds what each record gives the counts, which the
+    client counts once it knows the run's duplicates. ``duplicates`` is not used: the
+    tasks of files checked whole take it.
+    """
+    del duplicates
     try:
-        return read_chunk(chunk, tally, duplicates, engine=_engine(key, settings)), tally
+        return read_chunk(chunk, tally, engine=_engine(key, settings))
     except OSError as err:
         return err
 
@@ -865,7 +871,7 @@ class _Tasks:
     def again(
         self, task: Callable[..., object], what: object, duplicates: frozenset[int]
     ) -> object:
-        """Count a file or chunk again, ``duplicates`` excluded, out of turn; return the result."""
+        """Count a file again, ``duplicates`` excluded, out of turn; return the result."""
         return self.result(self.submit(task, what, duplicates))
 
     def result(self, future: Future[object]) -> object:
@@ -944,22 +950,13 @@ def _merge(
             taken += 1
             if isinstance(done, OSError):
                 raise done
-            checked, part = typing.cast("tuple[Chunk, Accumulator | None]", done)
             started = True
-            recount = None if tally is None else functools.partial(_recount, tasks, chunk)
             yield from merge_chunk(
-                engine, name, chunk[2], checked, run, part=part, tally=tally, recount=recount
+                engine, name, chunk[2], typing.cast("Chunk", done), run, tally=tally
             )
     except OSError as err:  # the file could not be read (to its end)
         tasks.skip(len(chunks) - taken)  # the rest of its chunks
         yield engine.unreadable(name, err, run, started=started)
-
-
-def _recount(tasks: _Tasks, chunk: _Range, duplicates: frozenset[int]) -> Accumulator:
-    done = tasks.again(_chunk_task, chunk, duplicates)
-    if isinstance(done, OSError):
-        raise done
-    return typing.cast("tuple[Chunk, Accumulator]", done)[1]
 
 
 def _merge_whole(
