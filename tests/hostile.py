@@ -326,7 +326,12 @@ def _yaml_double(text: str) -> str:
             out.append(_YAML_ESCAPES[char])
         elif not char.isprintable() or char in "\u2028\u2029\x85\ufeff":
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            elif code < 0x10000:
+                out.append(f"\\u{code:04x}")
+            else:  # beyond the BMP: \U and eight digits (\u takes four)
+                out.append(f"\\U{code:08x}")
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
