@@ -148,6 +148,7 @@ def as_duplicate(engine: Engine, result: RecordResult) -> RecordResult:
 def read_chunk(
     task: tuple[str, str, int, int],
     tally: Accumulator | None = None,
+    duplicates: frozenset[int] = frozenset(),
     *,
     engine: Engine | None = None,
 ) -> Chunk:
@@ -155,7 +156,9 @@ def read_chunk(
 
     With ``tally``, the chunk holds what each record gives it (left empty), for
     :func:`merge_chunk` to count once the run knows which ids are duplicates.
+    ``duplicates`` is not used: the Dask executor still passes it, an empty set.
     """
+    del duplicates
     path, source, start, end = task
     if engine is None:
         assert _worker is not None  # noqa: S101 (set by the pool's initializer)
@@ -363,14 +366,18 @@ def merge_chunk(
     run: Run,
     *,
     tally: Accumulator | None = None,
+    part: object = None,
+    recount: object = None,
 ) -> Iterator[RecordResult]:
     """Add a chunk checked by a worker (from byte ``start`` of ``name``) to the run.
 
     Yields its records with issues, in order, duplicate ids found. With ``tally``,
     then counts the chunk's records into it, in order, as one process would: those
     with errors (a duplicate id now among them) from their results, the others from
-    what the worker sent (see :func:`read_chunk`); none is read again.
+    what the worker sent (see :func:`read_chunk`); none is read again. ``part`` and
+    ``recount`` are not used: the Dask executor still passes them.
     """
+    del part, recount
     lines, count, keys, places, flagged, stopped, plains = chunk
     # Each flagged record is built once, where the run will place it.
     first, offset = engine.where_next(name, run, continued=start > 0)
