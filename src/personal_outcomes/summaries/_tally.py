@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Container, Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import Any, ClassVar, Self, cast
 
 from attrs import field, frozen
@@ -26,10 +25,9 @@ from personal_outcomes.validation import RecordResult
 
 #: One mention of an outcome in a record: (outcome id, status, perspective).
 Mention = tuple[str, str | None, str | None]
-#: What an included record gives a tally, as plain values (see ``Tally._plain``):
-#: framework, person, stage, date, context, and its mentions one after another (each
-#: mention's outcome id and status, and its perspective if the grouping reads it).
-Plain = tuple[str, str, str, object, Mapping[str, object] | None, tuple[str | None, ...]]
+#: What an included record gives a tally, as plain values (the arguments of
+#: ``Tally._take``): framework, person, stage, date, context, mentions.
+Plain = tuple[str, str, str, object, Mapping[str, object] | None, list[Mention]]
 
 
 @frozen(kw_only=True, eq=False)
@@ -96,64 +94,31 @@ class Tally:
         """
         object.__setattr__(self, "records", self.records + 1)
         object.__setattr__(self, "included", self.included + 1)
-        if isinstance(record, dict) or not hasattr(record, "outcomes"):
-            self._take_dict(record)  # type: ignore[arg-type]  # a dict, or another mapping
-            return
-        # A decoded struct: absent fields are a marker that is not text (msgspec.UNSET).
-        proven: Any = record
-        context = proven.context
+        framework, person, stage, recorded_on, context, mentions = self._plain(record)
         self._take(
-            proven.framework,
-            proven.person_id,
-            proven.stage,
-            recorded_on=proven.recorded_on,
-            context=context if type(context) is dict else None,
-            mentions=[
-                (
-                    outcome.outcome,
-                    status if type(status := outcome.status) is str else None,
-                    seen if type(seen := outcome.perspective) is str else None,
-                )
-                for outcome in proven.outcomes
-            ],
+            framework, person, stage, recorded_on=recorded_on, context=context, mentions=mentions
         )
 
     def _take_dict(self, data: Mapping[str, object]) -> None:
-        context = data.get("context")
-        outcomes: list[Mapping[str, object]] = data["outcomes"]  # type: ignore[assignment]
+        framework, person, stage, recorded_on, context, mentions = self._plain(data)
         self._take(
-            data["framework"],  # type: ignore[arg-type]
-            data["person_id"],  # type: ignore[arg-type]
-            data["stage"],  # type: ignore[arg-type]
-            recorded_on=data["recorded_on"],
-            context=context if isinstance(context, Mapping) else None,
-            mentions=[
-                (outcome["outcome"], outcome.get("status"), outcome.get("perspective"))  # type: ignore[misc]
-                for outcome in outcomes
-            ],
+            framework, person, stage, recorded_on=recorded_on, context=context, mentions=mentions
         )
 
     def _plain(self, record: object) -> Plain:
-        """Return what an included record gives this tally, as plain values (see Plain).
+        """Return what an included record gives this tally: the plain values _take takes.
 
-        For a worker, whose records are counted later (:meth:`_add_plain`); in one
-        process, :meth:`add_clean` and :meth:`add` take the same values straight from
-        the record. ``record`` is as :meth:`add_clean` takes it. What :meth:`_take`
-        will not read with this grouping is None or left out: the context unless
-        grouping by a context field, the date unless by period (journeys always read
-        it), the perspectives unless by perspective. A decoded record's date becomes its
-        text (``YYYY-MM-DD``, as it counts), and the names that recur in such records
-        (framework, outcome ids, levels) are interned. Flat and sharing their names, the
-        values of a slice of input that a worker sends back pickle small and fast.
+        ``record`` is as :meth:`add_clean` takes it. What :meth:`_take` will not read
+        with this grouping is None: the context unless grouping by a context field, the
+        date unless by period (journeys always read it), the perspectives unless by
+        perspective. A decoded record's date becomes its text (``YYYY-MM-DD``, as it
+        counts), and the names that recur in such records (framework, outcome ids,
+        levels) are interned: the values of a slice of input that a worker sends back
+        share them, and pickle small.
         """
         context_read, date_read, perspective_read = self._reads
-        flat: list[str | None] = []
         if isinstance(record, dict) or not hasattr(record, "outcomes"):
             data: Mapping[str, Any] = record  # type: ignore[assignment]  # another mapping
-            for outcome in data["outcomes"]:
-                flat += (outcome["outcome"], outcome.get("status"))
-                if perspective_read:
-                    flat.append(outcome.get("perspective"))
             context = data.get("context") if context_read else None
             return (
                 data["framework"],
@@ -161,39 +126,47 @@ class Tally:
                 data["stage"],
                 data["recorded_on"] if date_read else None,
                 context if isinstance(context, Mapping) else None,
-                tuple(flat),
+                [
+                    (
+                        outcome["outcome"],
+                        outcome.get("status"),
+                        outcome.get("perspective") if perspective_read else None,
+                    )
+                    for outcome in data["outcomes"]
+                ],
             )
         # A decoded struct: absent fields are a marker that is not text (msgspec.UNSET).
         proven: Any = record
         intern = sys.intern
-        if perspective_read:
-            for outcome in proven.outcomes:
-                status, seen = outcome.status, outcome.perspective
-                flat += (
-                    intern(outcome.outcome),
-                    intern(status) if type(status) is str else None,
-                    seen if type(seen) is str else None,
-                )
-        else:
-            for outcome in proven.outcomes:
-                status = outcome.status
-                flat += (intern(outcome.outcome), intern(status) if type(status) is str else None)
         context = proven.context if context_read else None
+        outcomes = proven.outcomes
+        mentions: list[Mention]
+        if perspective_read:
+            mentions = [
+                (
+                    intern(outcome.outcome),
+                    intern(status) if type(status := outcome.status) is str else None,
+                    seen if type(seen := outcome.perspective) is str else None,
+                )
+                for outcome in outcomes
+            ]
+        else:
+            mentions = [
+                (
+                    intern(outcome.outcome),
+                    intern(status) if type(status := outcome.status) is str else None,
+                    None,
+                )
+                for outcome in outcomes
+            ]
         return (
             intern(proven.framework),
             proven.person_id,
             proven.stage,
             proven.recorded_on.isoformat() if date_read else None,
             context if type(context) is dict else None,
-            tuple(flat),
+            mentions,
         )
-
-    def _mentions(self, flat: Iterable[str | None]) -> list[Mention]:
-        """Return the mentions of a record's plain values, as :meth:`_take` takes them."""
-        values = iter(flat)
-        # Three at a time from one iterator (the last, without perspectives, None forever).
-        third = values if self._reads[2] else repeat(None)
-        return cast("list[Mention]", list(zip(values, values, third, strict=False)))
 
     def _add_plain(self, plains: Sequence[object], skip: Container[int]) -> None:
         """Count the included records of a slice of input from their plain values, in order.
@@ -203,19 +176,18 @@ class Tally:
         numbered in ``skip`` (duplicates, say, counted from their results) are passed over.
         """
         take = self._take
-        mentions = self._mentions
         counted = 0
         for number, plain in enumerate(cast("Sequence[Plain | None]", plains)):
             if plain is None or number in skip:
                 continue
-            framework, person, stage, recorded_on, context, flat = plain
+            framework, person, stage, recorded_on, context, mentions = plain
             take(
                 framework,
                 person,
                 stage,
                 recorded_on=recorded_on,
                 context=context,
-                mentions=mentions(flat),
+                mentions=mentions,
             )
             counted += 1
         object.__setattr__(self, "records", self.records + counted)
